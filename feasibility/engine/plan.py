@@ -1,0 +1,154 @@
+"""The model on a check date: the day grid, capacity left after reservations and bookings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from feasibility.engine.scheduler import Outcome
+from feasibility.engine.search import search
+from feasibility.engine.state import CapacityState
+from feasibility.engine.tasks import Job, add_line
+from feasibility.engine.timeline import (
+    ResourceDays,
+    Timeline,
+    build_stock,
+    build_timeline,
+    resource_days,
+)
+from feasibility.models.capacity import CapacityFile
+from feasibility.models.deal import Deal
+
+BOOKING_BUDGET = 1
+"""Candidate schedules per booking: bookings are re-placed with the first priority rule."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A deal expanded for scheduling: tasks, each line's release and due day index."""
+
+    deal: Deal
+    job: Job
+    release: list[int]
+    due: list[int | None]
+    lines: list[int]
+    """Indexes (in the deal) of the lines that were expanded, in job order."""
+
+
+@dataclass(frozen=True)
+class BookedLine:
+    """What became of one booked line on the check date."""
+
+    line: int
+    due: dt.date | None
+    delivered: dt.date | None
+    """None: not deliverable within the horizon."""
+
+    @property
+    def broken(self) -> bool:
+        """True when the line now misses its due date."""
+        if self.delivered is None:
+            return True
+        return self.due is not None and self.delivered > self.due
+
+
+@dataclass(frozen=True)
+class BookingOutcome:
+    """A booking re-scheduled on the check date (``counted`` false: expired or done)."""
+
+    deal: Deal
+    counted: bool
+    lines: list[BookedLine]
+
+
+@dataclass
+class Plan:
+    """The model on one check date, with reservations and bookings already placed."""
+
+    model: CapacityFile
+    timeline: Timeline
+    resources: dict[str, ResourceDays]
+    state: CapacityState
+    bookings: list[BookingOutcome]
+
+    @property
+    def as_of(self) -> dt.date:
+        """The check date."""
+        return self.timeline.start
+
+
+def booking_order(bookings: Sequence[Deal]) -> list[Deal]:
+    """Bookings in the order they take capacity: booked_on, then id."""
+    return sorted(bookings, key=lambda d: (d.booking.booked_on if d.booking else dt.date.min, d.id))
+
+
+def build_plan(model: CapacityFile, bookings: Sequence[Deal], as_of: dt.date) -> Plan:
+    """Capacity after reservations, then each booking in booking order (SPEC)."""
+    timeline = build_timeline(model, as_of)
+    resources = {r.id: resource_days(model, r, timeline) for r in model.resources}
+    free = {rid: list(rd.capacity) for rid, rd in resources.items()}
+    for res in model.reservations:
+        if res.resource not in free:
+            continue
+        lo, hi = max(timeline.index(res.from_), 0), min(timeline.index(res.to), timeline.ndays - 1)
+        days = free[res.resource]
+        for i in range(lo, hi + 1):
+            days[i] = max(0.0, days[i] - res.per_day)
+    state = CapacityState(
+        timeline=timeline,
+        works={rid: rd.works for rid, rd in resources.items()},
+        free=free,
+        stocks={m.id: build_stock(m, timeline) for m in model.materials},
+    )
+    plan = Plan(model, timeline, resources, state, [])
+    for deal in booking_order(bookings):
+        plan.bookings.append(_place_booking(plan, deal))
+    return plan
+
+
+def prepare(plan: Plan, deal: Deal, *, skip_done: bool = False) -> Prepared:
+    """Expand a deal's lines whose offering and features exist; compute release and due.
+
+    With ``skip_done``, lines due before the check date are left out (work taken as done).
+    """
+    offerings = {o.id: o for o in plan.model.offerings}
+    timeline = plan.timeline
+    job = Job()
+    release: list[int] = []
+    due: list[int | None] = []
+    lines: list[int] = []
+    start = max(timeline.index(deal.start), 0) if deal.start else 0
+    for n, line in enumerate(deal.lines):
+        offering = offerings.get(line.offering)
+        if offering is None or any(f not in offering.features for f in line.features):
+            continue
+        if skip_done and line.due is not None and line.due < timeline.start:
+            continue
+        add_line(job, len(lines), line, offering)
+        lines.append(n)
+        notice = timeline.add_workdays(0, offering.min_notice_days)
+        release.append(max(start, notice))
+        due.append(None if line.due is None else timeline.index(line.due))
+    return Prepared(deal, job, release, due, lines)
+
+
+def _place_booking(plan: Plan, deal: Deal) -> BookingOutcome:
+    hold = deal.booking.hold_until if deal.booking else None
+    if hold is not None and hold < plan.as_of:
+        return BookingOutcome(deal, False, [])
+    prepared = prepare(plan, deal, skip_done=True)
+    if not prepared.lines:
+        return BookingOutcome(deal, False, [])
+    out: Outcome = search(
+        prepared.job, plan.state, prepared.release, prepared.due, BOOKING_BUDGET
+    )
+    booked = [
+        BookedLine(
+            line=n,
+            due=deal.lines[n].due,
+            delivered=None if d is None else plan.timeline.date(d),
+        )
+        for n, d in zip(prepared.lines, out.delivered, strict=True)
+    ]
+    return BookingOutcome(deal, True, booked)

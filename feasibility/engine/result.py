@@ -1,0 +1,136 @@
+"""Result objects of the core: what a check found, ready for any renderer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Verdict = Literal["feasible", "at_risk", "infeasible"]
+VERDICT_ORDER: dict[Verdict, int] = {"feasible": 0, "at_risk": 1, "infeasible": 2}
+
+ReasonCode = Literal[
+    "UNKNOWN_OFFERING",
+    "UNKNOWN_FEATURE",
+    "FEATURE_UNAVAILABLE",
+    "NEEDS_REVIEW",
+    "NOTICE",
+    "LATE",
+    "CAPACITY",
+    "MATERIAL",
+    "LOW_SLACK",
+    "HIGH_UTILIZATION",
+    "BEYOND_HORIZON",
+]
+
+OfferKind = Literal[
+    "later_date", "partial", "split", "drop_feature", "extra_capacity", "earlier_material"
+]
+
+
+def worst(verdicts: list[Verdict]) -> Verdict:
+    """The worst of several verdicts (feasible when there are none)."""
+    return max(verdicts, key=VERDICT_ORDER.__getitem__, default="feasible")
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a deal or line is not simply feasible; ``code`` is stable (SPEC)."""
+
+    code: ReasonCode
+    message: str
+    line: int | None = None
+    resource: str | None = None
+    material: str | None = None
+    owner: str | None = None
+    """Whom in operations to talk to about it."""
+
+
+@dataclass(frozen=True)
+class Offer:
+    """Something the rep can honestly promise instead, verified by re-running the engine."""
+
+    kind: OfferKind
+    line: int | None = None
+    date: dt.date | None = None
+    quantity: int | None = None
+    rest_date: dt.date | None = None
+    """For a split: the date the rest of the quantity is delivered."""
+    feature: str | None = None
+    resource: str | None = None
+    amount_per_day: float | None = None
+    from_: dt.date | None = None
+    to: dt.date | None = None
+    material: str | None = None
+    receipt_date: dt.date | None = None
+    """For earlier material: the receipt as planned."""
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class ScheduledStep:
+    """One step instance of the schedule, with what it took from each resource."""
+
+    line: int
+    unit: int | None
+    step: str
+    start: dt.date
+    finish: dt.date
+    uses: dict[str, float]
+    """Total amount taken from each resource, in its unit."""
+    daily: tuple[tuple[dt.date, str, float], ...] = ()
+    """(day, resource, amount) for each day worked."""
+    feature: str | None = None
+
+
+@dataclass(frozen=True)
+class LineResult:
+    """One deal line: requested due date, earliest delivery, slack, verdict."""
+
+    offering: str
+    quantity: int
+    due: dt.date | None
+    earliest: dt.date | None
+    """Day the line can be delivered, None when not within the horizon."""
+    slack_days: int | None
+    """Company working days between delivery and due date, negative when late."""
+    verdict: Verdict
+    lower_bound: dt.date | None = None
+    """Earliest delivery even with unlimited capacity."""
+
+
+@dataclass(frozen=True)
+class ScoreParts:
+    """The score's components in points; their sum is the score before verdict caps."""
+
+    slack: int
+    headroom: int
+    materials: int
+    scope: int
+
+
+@dataclass(frozen=True)
+class DealResult:
+    """Everything `check` says about one deal."""
+
+    id: str
+    customer: str
+    owner: str | None
+    verdict: Verdict
+    score: int
+    parts: ScoreParts
+    earliest: dt.date | None
+    lines: list[LineResult]
+    reasons: list[Reason]
+    schedule: list[ScheduledStep]
+    offers: list[Offer] = field(default_factory=list)
+    file: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The result of checking one or more deals on one date."""
+
+    as_of: dt.date
+    company: str
+    deals: list[DealResult]

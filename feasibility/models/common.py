@@ -1,0 +1,41 @@
+"""Shared building blocks of the file models: ids, strict config, dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+ID_MAX_LENGTH = 100
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH),
+    Field(description="An id: letters, digits, '.', '_' or '-', starting with a letter or digit."),
+]
+"""An id as SPEC defines it; also safe as a file name (no separators, never '..')."""
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+PositiveAmount = Annotated[float, Field(gt=0, le=1e9)]
+"""A positive amount in some unit (hours, crews, pieces), at most one billion."""
+
+NonNegativeAmount = Annotated[float, Field(ge=0, le=1e9)]
+
+Date = dt.date
+
+
+class FileModel(BaseModel):
+    """Base of every model read from a file: unknown keys are errors, no NaN or infinity."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        allow_inf_nan=False,
+        populate_by_name=True,
+        use_attribute_docstrings=True,
+        hide_input_in_errors=True,
+    )

@@ -1,0 +1,161 @@
+"""Validate a parsed document against a pydantic model, locating every error.
+
+pydantic reports errors by location path; this maps each one back to the line and
+column of the offending key or value, and rewrites it as "what is wrong; what to do".
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from feasibility.errors import Problem
+from feasibility.io.yamlio import Document, Path_
+from feasibility.models.common import ID_PATTERN
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_document(doc: Document, model: type[M]) -> tuple[M | None, list[Problem]]:
+    """The model built from ``doc``, or None with every schema problem located."""
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        problems = sorted({_problem(doc, model, err) for err in exc.errors()})
+        return None, problems
+
+
+def display_path(path: Sequence[str | int]) -> str:
+    """``('resources', 2, 'per_day')`` as ``resources[2].per_day``."""
+    out = ""
+    for item in path:
+        out += f"[{item}]" if isinstance(item, int) else (f".{item}" if out else item)
+    return out or "top level"
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str:
+    """A '; did you mean ...?' hint for a near miss, or ''."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _problem(doc: Document, model: type[BaseModel], err: ErrorDetails) -> Problem:
+    loc = err["loc"]
+    path = _data_path(doc.data, loc)
+    kind = err["type"]
+    found = _describe(err.get("input"))
+    where = display_path(path)
+    if kind == "missing":
+        line, col = doc.where(path[:-1]) if path == loc else doc.where(path)
+        name = loc[-1]
+        message = f"{display_path(path[:-1]) if path == loc else where}: missing key '{name}'; add it"
+    elif kind == "extra_forbidden":
+        line, col = doc.where(path, prefer_key=True)
+        allowed = _allowed_keys(model, loc[:-1])
+        hint = did_you_mean(str(loc[-1]), allowed) or "; remove it"
+        message = f"{where}: unknown key '{loc[-1]}'{hint} (allowed: {', '.join(allowed)})"
+    else:
+        on_key = bool(loc) and loc[-1] == "[key]"
+        line, col = doc.where(path, prefer_key=on_key)
+        message = f"{where}: {_explain(kind, err['msg'], found)}"
+    return Problem(doc.file, line, col, message)
+
+
+def _explain(kind: str, msg: str, found: str) -> str:
+    if kind == "string_pattern_mismatch" and ID_PATTERN in msg:
+        return (
+            f"{found} is not a valid id; use letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
+        )
+    if kind.startswith(("date_", "datetime_")):
+        return f"{found} is not a valid date ({msg.split(', ', 1)[-1]}); write YYYY-MM-DD"
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return f"expected a mapping of keys to values, found {found}"
+    if kind == "list_type":
+        return f"expected a list, found {found}"
+    if kind == "value_error":
+        return msg.removeprefix("Value error, ")
+    text = msg[0].lower() + msg[1:] if msg else kind
+    return f"{text}, found {found}"
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _data_path(data: Any, loc: tuple[int | str, ...]) -> Path_:
+    """The part of pydantic's ``loc`` that names keys and indexes present in ``data``."""
+    path: list[str | int] = []
+    node = data
+    for item in loc:
+        if isinstance(node, dict) and isinstance(item, str) and item in node:
+            node = node[item]
+        elif isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node):
+            node = node[item]
+        else:
+            if item not in {"[key]"} and not isinstance(node, (dict, list)):
+                break
+            continue
+        path.append(item)
+    return tuple(path)
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    """Keys allowed in the mapping at ``loc`` (walking the model's annotations)."""
+    candidates: list[Any] = [model]
+    for item in loc:
+        candidates = [d for c in candidates for d in _descend(c, item)]
+    for tp in candidates:
+        tp = _unwrap(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            return [f.alias or name for name, f in tp.model_fields.items()]
+    return []
+
+
+def _unwrap(tp: Any) -> Any:
+    while typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    return tp
+
+
+def _descend(tp: Any, item: int | str) -> list[Any]:
+    tp = _unwrap(tp)
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        members = typing.get_args(tp)
+        tagged = [m for m in members if _tag_of(m) == item]
+        if tagged:
+            return [_unwrap(m) for m in tagged]
+        return [d for m in members for d in _descend(m, item)]
+    if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(item, str):
+        for name, f in tp.model_fields.items():
+            if item in (name, f.alias):
+                return [f.annotation]
+        return []
+    if origin is list and isinstance(item, int):
+        return [typing.get_args(tp)[0]]
+    if origin is dict and isinstance(item, str):
+        return [typing.get_args(tp)[1]]
+    return []
+
+
+def _tag_of(tp: Any) -> str | None:
+    if typing.get_origin(tp) is typing.Annotated:
+        for meta in typing.get_args(tp)[1:]:
+            tag = getattr(meta, "tag", None)
+            if isinstance(tag, str):
+                return tag
+    return None
