@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 from feasibility.engine.diagnose import (
     bottleneck,
@@ -12,6 +13,7 @@ from feasibility.engine.diagnose import (
     line_resources,
     window_utilization,
 )
+from feasibility.engine.offers import counter_offers
 from feasibility.engine.plan import Plan, Prepared, build_plan, prepare
 from feasibility.engine.result import (
     CheckResult,
@@ -37,7 +39,13 @@ def check_deals(
 ) -> CheckResult:
     """Check each deal alone against the model and its bookings on ``as_of``."""
     plan = build_plan(model, bookings, as_of)
-    return CheckResult(as_of, model.company, [check_deal(plan, d) for d in deals])
+    results = []
+    for deal in deals:
+        result = check_deal(plan, deal)
+        if result.verdict != "feasible":
+            result = replace(result, offers=counter_offers(plan, deal, result))
+        results.append(result)
+    return CheckResult(as_of, model.company, results)
 
 
 def schedule_deal(plan: Plan, prepared: Prepared) -> tuple[Outcome, Outcome, CapacityState]:

@@ -1,0 +1,45 @@
+"""The `feasibility` command line: parse options, call the core, render, exit.
+
+Each command body is small: everything it does lives in the core or a renderer.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from feasibility import __version__
+
+app = typer.Typer(
+    name="feasibility",
+    help="Check deals against operations' real capacity before promising them.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    add_completion=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"feasibility {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Check deals against operations' real capacity before promising them."""
+
+
+def main() -> None:
+    """Console-script entry point."""
+    import feasibility.cli.commands  # noqa: F401  (registers every command)
+
+    app()

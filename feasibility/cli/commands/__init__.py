@@ -1,0 +1,8 @@
+"""Every command of the CLI, one module each; importing this package registers them.
+
+The order here is the order of `feasibility --help`.
+"""
+
+from feasibility.cli.commands import check, validate, schema
+
+__all__ = ["check", "schema", "validate"]

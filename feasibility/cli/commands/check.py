@@ -1,0 +1,51 @@
+"""`feasibility check DEAL...`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from feasibility.cli.app import app
+from feasibility.cli.boundary import finish
+from feasibility.cli.options import AsOfOpt, CapacityOpt, CheckFormat, DebugOpt, as_of_date
+from feasibility.cli.output import emit
+from feasibility.engine.check import check_deals
+from feasibility.render import json_out, markdown, text
+from feasibility.verdicts import check_exit_code
+from feasibility.workspace import capacity_path, load_deals, load_workspace
+
+
+@app.command()
+def check(
+    deals: Annotated[list[Path], typer.Argument(help="Deal files to check.", show_default=False)],
+    capacity: CapacityOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        CheckFormat.text
+    ),
+    schedule: Annotated[bool, typer.Option("--schedule", help="Show the schedule in text.")] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Score deals against the model: verdict, score, per-line dates, reasons, offers.
+
+    Example: feasibility check examples/on-time.yaml --as-of 2026-11-23
+    """
+
+    def body() -> int:
+        workspace = load_workspace(capacity_path(capacity))
+        loaded = load_deals(deals)
+        day = as_of_date(as_of)
+        result = check_deals(
+            workspace.capacity.model, workspace.booked_deals, [d.deal for d in loaded], day
+        )
+        if fmt is CheckFormat.json:
+            emit(json_out.check_json(result))
+        elif fmt is CheckFormat.markdown:
+            emit(markdown.check_markdown(result))
+        else:
+            emit(text.check_text(result, show_schedule=schedule))
+        return check_exit_code(result)
+
+    finish(body, debug=debug)

@@ -1,0 +1,31 @@
+"""`feasibility schema {capacity,deal}`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from feasibility.cli.app import app
+from feasibility.cli.boundary import finish
+from feasibility.cli.options import DebugOpt
+from feasibility.cli.output import emit
+from feasibility.errors import ExitCode
+from feasibility.schemas import SchemaName, schema_json
+
+
+@app.command()
+def schema(
+    name: Annotated[SchemaName, typer.Argument(help="Which file format.")],
+    debug: DebugOpt = False,
+) -> None:
+    """Print the JSON Schema of a file format (for editors and other tools).
+
+    Example: feasibility schema capacity > schemas/capacity.schema.json
+    """
+
+    def body() -> int:
+        emit(schema_json(name))
+        return ExitCode.OK
+
+    finish(body, debug=debug)

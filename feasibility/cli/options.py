@@ -1,0 +1,60 @@
+"""Options shared by the commands, and their parsing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from feasibility.errors import UsageError
+from feasibility.workspace import today
+
+CapacityOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--capacity",
+        "-c",
+        help="Capacity file [default: $FEASIBILITY_CAPACITY or ./capacity.yaml].",
+        show_default=False,
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Date the check is made on, YYYY-MM-DD [default: today]. Makes results reproducible.",
+        show_default=False,
+    ),
+]
+DebugOpt = Annotated[
+    bool, typer.Option("--debug", help="Show a traceback on internal errors.", hidden=False)
+]
+
+
+class CheckFormat(str, Enum):
+    """Output formats of `check`."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class ValidateFormat(str, Enum):
+    """Output formats of `validate`."""
+
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def as_of_date(value: str | None) -> dt.date:
+    """The --as-of date, or today."""
+    if value is None:
+        return today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--as-of: '{value}' is not a date; use YYYY-MM-DD") from None

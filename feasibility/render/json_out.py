@@ -1,0 +1,123 @@
+"""JSON output: stable, documented, versioned (README, "JSON output")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from feasibility.engine.result import CheckResult, DealResult, Offer, Reason
+from feasibility.validation.report import ValidationReport
+
+SCHEMA_VERSION = 1
+
+
+def dumps(data: Any) -> str:
+    """Compact-but-readable JSON with ISO dates, keys in insertion order."""
+    return json.dumps(data, indent=2, default=_default, ensure_ascii=False) + "\n"
+
+
+def _default(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def check_json(result: CheckResult) -> str:
+    """`check --format json` (SPEC)."""
+    return dumps(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "as_of": result.as_of,
+            "deals": [deal_json(d) for d in result.deals],
+        }
+    )
+
+
+def deal_json(d: DealResult) -> dict[str, Any]:
+    """One deal's result as a JSON object."""
+    return {
+        "id": d.id,
+        "customer": d.customer,
+        "owner": d.owner,
+        "verdict": d.verdict,
+        "score": d.score,
+        "score_components": {
+            "slack": d.parts.slack,
+            "headroom": d.parts.headroom,
+            "materials": d.parts.materials,
+            "scope": d.parts.scope,
+        },
+        "earliest": d.earliest,
+        "lines": [
+            {
+                "offering": ln.offering,
+                "quantity": ln.quantity,
+                "due": ln.due,
+                "earliest": ln.earliest,
+                "slack_days": ln.slack_days,
+                "verdict": ln.verdict,
+                "lower_bound": ln.lower_bound,
+            }
+            for ln in d.lines
+        ],
+        "reasons": [reason_json(r) for r in d.reasons],
+        "offers": [offer_json(o) for o in d.offers],
+        "schedule": [
+            {
+                "line": s.line,
+                "unit": s.unit,
+                "step": s.step,
+                "feature": s.feature,
+                "start": s.start,
+                "finish": s.finish,
+                "uses": {r: round(a, 6) for r, a in s.uses.items()},
+            }
+            for s in d.schedule
+        ],
+    }
+
+
+def reason_json(r: Reason) -> dict[str, Any]:
+    """A reason: code, message, and what it concerns (only the fields that apply)."""
+    out: dict[str, Any] = {"code": r.code, "message": r.message, "line": r.line}
+    for key in ("resource", "material", "owner"):
+        value = getattr(r, key)
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def offer_json(o: Offer) -> dict[str, Any]:
+    """An offer: its kind and the fields that apply to it."""
+    out: dict[str, Any] = {"kind": o.kind}
+    fields = (
+        "line", "quantity", "date", "rest_date", "feature", "resource",
+        "amount_per_day", "from_", "to", "material", "receipt_date",
+    )  # fmt: skip
+    for key in fields:
+        value = getattr(o, key)
+        if value is not None:
+            out[key.rstrip("_")] = value
+    out["message"] = o.message
+    return out
+
+
+def validate_json(report: ValidationReport, *, strict: bool) -> str:
+    """`validate --format json` (SPEC)."""
+    return dumps(
+        {
+            "valid": report.valid(strict=strict),
+            "files": report.files,
+            "problems": [
+                {
+                    "file": p.file,
+                    "line": p.line,
+                    "column": p.column,
+                    "severity": p.severity,
+                    "message": p.message,
+                }
+                for p in report.problems
+            ],
+        }
+    )

@@ -1,0 +1,48 @@
+"""Markdown output, to paste into a CRM note, a chat or a pull request."""
+
+from __future__ import annotations
+
+from feasibility.engine.result import CheckResult, DealResult
+
+ICON = {"feasible": "✅", "at_risk": "⚠️", "infeasible": "❌"}
+LABEL = {"feasible": "Feasible", "at_risk": "At risk", "infeasible": "Infeasible"}
+
+
+def cell(text: object) -> str:
+    """Text safe inside a markdown table cell."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def check_markdown(result: CheckResult) -> str:
+    """Every deal of a check, as markdown."""
+    return "\n".join(deal_markdown(d, result) for d in result.deals)
+
+
+def deal_markdown(d: DealResult, result: CheckResult) -> str:
+    """One deal: verdict line, lines table, reasons, offers."""
+    out = [
+        f"### {ICON[d.verdict]} {cell(d.id)} · {cell(d.customer)}: {LABEL[d.verdict]} "
+        f"(score {d.score}/100)",
+        "",
+        f"Checked against *{cell(result.company)}* capacity as of {result.as_of}. "
+        f"Earliest full delivery: **{d.earliest or 'not within the horizon'}**.",
+        "",
+        "| # | offering | qty | due | earliest | slack (working days) | verdict |",
+        "|--:|---|--:|---|---|--:|---|",
+    ]
+    for i, ln in enumerate(d.lines):
+        slack = "—" if ln.slack_days is None else f"{ln.slack_days:+d}"
+        out.append(
+            f"| {i} | {cell(ln.offering)} | {ln.quantity} | {ln.due or '—'} | "
+            f"{ln.earliest or 'not in horizon'} | {slack} | {LABEL[ln.verdict]} |"
+        )
+    if d.reasons:
+        out += ["", "**Why**", ""]
+        for r in d.reasons:
+            who = f" (talk to {cell(r.owner)})" if r.owner else ""
+            where = f"line {r.line}: " if r.line is not None else ""
+            out.append(f"- `{r.code}` {where}{cell(r.message)}{who}")
+    if d.offers:
+        out += ["", "**You could promise instead**", ""]
+        out += [f"- {cell(o.message)}" for o in d.offers]
+    return "\n".join(out) + "\n"

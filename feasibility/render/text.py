@@ -1,0 +1,98 @@
+"""Text output for people: rich panels and tables (colour only on a terminal)."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from feasibility.engine.result import CheckResult, DealResult, Verdict
+from feasibility.validation.report import ValidationReport
+
+STYLE: dict[Verdict, str] = {"feasible": "green", "at_risk": "yellow", "infeasible": "red"}
+LABEL: dict[Verdict, str] = {"feasible": "FEASIBLE", "at_risk": "AT RISK", "infeasible": "INFEASIBLE"}
+
+
+def check_text(result: CheckResult, *, show_schedule: bool = False) -> RenderableType:
+    """Each deal: a verdict panel, its lines, reasons, offers (and the schedule on request)."""
+    return Group(*(deal_text(d, result, show_schedule) for d in result.deals))
+
+
+def deal_text(d: DealResult, result: CheckResult, show_schedule: bool) -> RenderableType:
+    """One deal as a panel."""
+    parts = d.parts
+    head = Text.assemble(
+        (LABEL[d.verdict], f"bold {STYLE[d.verdict]}"),
+        f"  score {d.score}/100",
+        (
+            f"  (slack {parts.slack}/40 · headroom {parts.headroom}/30 · "
+            f"materials {parts.materials}/15 · scope {parts.scope}/15)",
+            "dim",
+        ),
+    )
+    earliest = f"earliest full delivery {d.earliest}" if d.earliest else "no full delivery date"
+    body: list[RenderableType] = [head, Text(f"{earliest} · checked as of {result.as_of}")]
+    body.append(_lines_table(d))
+    if d.reasons:
+        body.append(Text("Why", style="bold"))
+        for r in d.reasons:
+            where = f"line {r.line}: " if r.line is not None else ""
+            who = f"  → {r.owner}" if r.owner else ""
+            body.append(Text.assemble(f"  {r.code:<19}", f"{where}{r.message}", (who, "cyan")))
+    if d.offers:
+        body.append(Text("You could promise instead", style="bold"))
+        for o in d.offers:
+            body.append(Text(f"  • {o.message}"))
+    if show_schedule:
+        body.append(_schedule_table(d))
+    title = f"{d.id} · {d.customer}" + (f" · {d.owner}" if d.owner else "")
+    return Panel(Group(*body), title=title, title_align="left", border_style=STYLE[d.verdict])
+
+
+def _lines_table(d: DealResult) -> Table:
+    table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0))
+    for col in ("#", "offering", "qty", "due", "earliest", "slack", "verdict"):
+        table.add_column(col, justify="right" if col in {"#", "qty", "slack"} else "left")
+    for i, ln in enumerate(d.lines):
+        table.add_row(
+            str(i),
+            ln.offering,
+            str(ln.quantity),
+            str(ln.due or "—"),
+            str(ln.earliest or "not in horizon"),
+            "—" if ln.slack_days is None else f"{ln.slack_days:+d}",
+            Text(LABEL[ln.verdict].lower(), style=STYLE[ln.verdict]),
+        )
+    return table
+
+
+def _schedule_table(d: DealResult) -> Table:
+    table = Table(title="Schedule", title_justify="left", box=None, padding=(0, 2, 0, 0))
+    for col in ("line", "unit", "step", "start", "finish", "uses"):
+        table.add_column(col)
+    for s in d.schedule:
+        uses = ", ".join(f"{r} {a:g}" for r, a in s.uses.items()) or "wait"
+        unit = "line" if s.unit is None else str(s.unit)
+        table.add_row(str(s.line), unit, s.step, str(s.start), str(s.finish), uses)
+    return table
+
+
+def validate_text(report: ValidationReport, *, strict: bool) -> RenderableType:
+    """Each problem on its own line, then a one-line summary."""
+    lines: list[RenderableType] = []
+    for p in report.problems:
+        style = "yellow" if p.severity == "warning" else "red"
+        label = "warning" if p.severity == "warning" else "error"
+        lines.append(
+            Text.assemble(f"{p.file}:{p.line}:{p.column}: ", (label, style), f": {p.message}")
+        )
+    errors = sum(p.severity == "error" for p in report.problems)
+    warnings = len(report.problems) - errors
+    ok = report.valid(strict=strict)
+    summary = (
+        f"{'valid' if ok else 'invalid'}: {len(report.files)} files checked, "
+        f"{errors} errors, {warnings} warnings"
+    )
+    lines.append(Text(summary, style="green" if ok else "red"))
+    return Group(*lines)
