@@ -1,0 +1,50 @@
+"""Shared fixtures: the repository, the check date of the examples, running the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+AS_OF = dt.date(2026, 11, 23)
+"""The check date the examples are written for."""
+
+CliRunner = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def entry_point() -> str:
+    """The installed `feasibility` console script of this interpreter's environment."""
+    script = Path(sys.executable).parent / "feasibility"
+    if not script.exists():
+        pytest.fail(f"the console script is not installed next to {sys.executable}")
+    return str(script)
+
+
+def run_cli(
+    *args: str | os.PathLike[str], cwd: Path = REPO, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed CLI end to end; stdout and stderr are captured as text."""
+    full_env = {k: v for k, v in os.environ.items() if k not in {"FEASIBILITY_CAPACITY", "COLUMNS"}}
+    full_env["NO_COLOR"] = "1"
+    full_env.update(env or {})
+    return subprocess.run(
+        [entry_point(), *map(str, args)],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture
+def cli() -> CliRunner:
+    """The installed CLI, run in the repository root unless ``cwd`` is given."""
+    return run_cli
