@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal
@@ -11,7 +11,7 @@ from feasibility.models.deal import Deal
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-class SchemaName(str, Enum):
+class SchemaName(StrEnum):
     """The file formats that have a schema."""
 
     capacity = "capacity"

@@ -73,11 +73,7 @@ def read_capacity(path: Path) -> tuple[LoadedCapacity | None, list[Problem]]:
         doc = load_file(path)
     except InputError as exc:
         return None, list(exc.problems)
-    model, problems = validate_document(doc, CapacityFile)
-    if model is None:
-        return None, problems
-    problems = check_capacity(doc, model)
-    return (None if problems else LoadedCapacity(path, doc, model)), problems
+    return capacity_from_document(doc, path)
 
 
 def read_deal(
@@ -121,7 +117,9 @@ def deal_references(doc: Document, deal: Deal, model: CapacityFile) -> list[Prob
 def _booking_problems(path: Path, doc: Document, deal: Deal) -> list[Problem]:
     out: list[Problem] = []
     if deal.booking is None:
-        msg = "a booking needs a 'booking:' block (booked_on, by); book deals with 'feasibility book'"
+        msg = (
+            "a booking needs a 'booking:' block (booked_on, by); book deals with 'feasibility book'"
+        )
         out.append(Problem(doc.file, 1, 1, msg))
     if path.stem != deal.id:
         line, col = doc.where(("id",))
@@ -202,3 +200,15 @@ def load_deals(paths: Sequence[Path]) -> list[LoadedDeal]:
 def today() -> dt.date:
     """The default check date."""
     return dt.date.today()
+
+
+def capacity_from_document(
+    doc: Document, path: Path
+) -> tuple[LoadedCapacity | None, list[Problem]]:
+    """A capacity file parsed elsewhere (e.g. an old version read from git), validated like
+    ``read_capacity``; ``path`` is where the file stands (its bookings folder is beside it)."""
+    model, problems = validate_document(doc, CapacityFile)
+    if model is None:
+        return None, problems
+    problems = check_capacity(doc, model)
+    return (None if problems else LoadedCapacity(path, doc, model)), problems

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -34,7 +34,7 @@ DebugOpt = Annotated[
 ]
 
 
-class CheckFormat(str, Enum):
+class CheckFormat(StrEnum):
     """Output formats of `check`."""
 
     text = "text"
@@ -42,7 +42,7 @@ class CheckFormat(str, Enum):
     markdown = "markdown"
 
 
-class ValidateFormat(str, Enum):
+class ValidateFormat(StrEnum):
     """Output formats of `validate`."""
 
     text = "text"

@@ -22,10 +22,13 @@ def console() -> Console:
     )
 
 
-def emit(result: RenderableType | str) -> None:
-    """Print a rendered result: strings verbatim (json, markdown, github), others via rich."""
+def emit(result: RenderableType | str, *, soft_wrap: bool = False) -> None:
+    """Print a rendered result: strings verbatim (json, markdown, github), others via rich.
+
+    ``soft_wrap`` keeps long lines whole (file:line:column messages stay greppable).
+    """
     if isinstance(result, str):
         sys.stdout.write(result)
         sys.stdout.flush()
     else:
-        console().print(result)
+        console().print(result, soft_wrap=soft_wrap)

@@ -27,7 +27,6 @@ from feasibility.engine.result import (
 from feasibility.engine.scheduler import Outcome, place_job
 from feasibility.engine.score import score_deal
 from feasibility.engine.search import search, serial_order, used_materials, used_resources
-from feasibility.engine.state import CapacityState
 from feasibility.models.capacity import CapacityFile, Feature
 from feasibility.models.deal import Deal, DealLine
 
@@ -48,8 +47,8 @@ def check_deals(
     return CheckResult(as_of, model.company, results)
 
 
-def schedule_deal(plan: Plan, prepared: Prepared) -> tuple[Outcome, Outcome, CapacityState]:
-    """The deal's best schedule, its unlimited-capacity lower bound, and the state after it."""
+def schedule_deal(plan: Plan, prepared: Prepared) -> tuple[Outcome, Outcome]:
+    """The deal's best schedule and its unlimited-capacity lower bound."""
     job = prepared.job
     lower = place_job(
         job,
@@ -67,27 +66,27 @@ def schedule_deal(plan: Plan, prepared: Prepared) -> tuple[Outcome, Outcome, Cap
         plan.model.policy.search_schedules,
         enough=lambda o: o.delivered == lower.delivered,
     )
-    return out, lower, state
+    return out, lower
 
 
 def check_deal(plan: Plan, deal: Deal) -> DealResult:
     """Verdict, score, per-line dates, reasons and schedule of one deal (no offers)."""
     prepared = prepare(plan, deal)
-    out, lower, after = schedule_deal(plan, prepared)
+    out, lower = schedule_deal(plan, prepared)
     reasons: list[Reason] = []
     lines: list[LineResult] = []
     for n, line in enumerate(deal.lines):
         line_reasons = _scope_reasons(plan, n, line)
         if n in prepared.lines:
             j = prepared.lines.index(n)
-            result, timing = _timed_line(plan, prepared, j, out, lower, after, line_reasons)
+            result, timing = _timed_line(plan, prepared, j, out, lower, line_reasons)
             line_reasons += timing
         else:
             result = LineResult(line.offering, line.quantity, line.due, None, None, "infeasible")
         reasons += line_reasons
         lines.append(result)
     verdict = worst([ln.verdict for ln in lines])
-    parts, score = score_deal(plan, prepared, out, after, lines, reasons, verdict)
+    parts, score = score_deal(plan, prepared, out, lines, reasons, verdict)
     dates = [ln.earliest for ln in lines]
     earliest = None if None in dates else max(d for d in dates if d is not None)
     return DealResult(
@@ -138,7 +137,6 @@ def _timed_line(
     j: int,
     out: Outcome,
     lower: Outcome,
-    after: CapacityState,
     scope: list[Reason],
 ) -> tuple[LineResult, list[Reason]]:
     n = prepared.lines[j]
@@ -198,7 +196,7 @@ def _timed_line(
                 line=n,
             )
         )
-    reasons += _utilization_reasons(plan, prepared, j, after, delivered)
+    reasons += _utilization_reasons(plan, prepared, j, delivered)
     codes = {r.code for r in reasons + scope}
     verdict: Verdict = "feasible"
     if codes - AT_RISK_CODES:
@@ -228,15 +226,18 @@ def _capacity_reasons(plan: Plan, prepared: Prepared, j: int, delivered: int) ->
     need = line_demand(prepared, j, resource.id)
     free = free_in_window(plan, resource.id, lo, hi)
     tl = plan.timeline
-    window = f"between {tl.date(lo)} and {tl.date(hi)}"
-    if need > free:
-        detail = f"the line needs {need:g} {resource.unit}, {free:g} are free {window}"
-    else:
-        detail = f"{free:g} {resource.unit} are free {window}, not on the days the work needs"
+    workdays = max(1, sum(plan.resources[resource.id].works[max(lo, 0) : hi + 1]))
+    short = max(0.0, need - free) / workdays
+    detail = (
+        f"short by about {short:.1f} {resource.unit} a day ({need:g} needed, {free:g} free)"
+        if need > free
+        else f"{free:g} {resource.unit} are free in all, not on the days the work needs them"
+    )
+    detail = f"between {tl.date(lo)} and {tl.date(hi)}: {detail}"
     return [
         Reason(
             "CAPACITY",
-            f"{resource.name or resource.id} is the bottleneck: {detail}",
+            f"{resource.name or resource.id} is the bottleneck {detail}",
             line=n,
             resource=resource.id,
             owner=resource.owner,
@@ -266,23 +267,22 @@ def _material_reasons(plan: Plan, prepared: Prepared, j: int, out: Outcome) -> l
     return list(seen.values())
 
 
-def _utilization_reasons(
-    plan: Plan, prepared: Prepared, j: int, after: CapacityState, delivered: int
-) -> list[Reason]:
+def _utilization_reasons(plan: Plan, prepared: Prepared, j: int, delivered: int) -> list[Reason]:
+    """Resources that other work (reservations, bookings) already loads above the target
+    while this line runs (from its release to its delivery)."""
     n = prepared.lines[j]
-    due = prepared.due[j]
-    lo, hi = prepared.release[j], max(delivered, due if due is not None else delivered)
+    lo = prepared.release[j]
     target = plan.model.policy.target_utilization
     out: list[Reason] = []
     for r in line_resources(prepared, j):
-        used = window_utilization(plan, after, r, lo, hi)
+        used = window_utilization(plan, plan.state, r, lo, delivered)
         if used > target + 1e-9:
             resource = plan.resources[r].resource
             out.append(
                 Reason(
                     "HIGH_UTILIZATION",
-                    f"{resource.name or r} would be {used:.0%} loaded between "
-                    f"{plan.timeline.date(lo)} and {plan.timeline.date(hi)} "
+                    f"{resource.name or r} is already {used:.0%} loaded by other work between "
+                    f"{plan.timeline.date(lo)} and {plan.timeline.date(delivered)} "
                     f"(target {target:.0%})",
                     line=n,
                     resource=r,

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from feasibility.engine.plan import Plan, Prepared
-from feasibility.engine.scheduler import Outcome, place_job
-from feasibility.engine.search import serial_order, tails
+from feasibility.engine.scheduler import Outcome
+from feasibility.engine.search import search, used_materials
 from feasibility.engine.state import CapacityState
 
 
@@ -35,22 +35,20 @@ def line_demand(prepared: Prepared, j: int, resource: str) -> float:
     return total
 
 
-def first_rule_order(prepared: Prepared, state: CapacityState) -> list[int]:
-    """The deterministic first-rule order of the search (due date, then longest tail)."""
-    tail = tails(prepared.job, state)
-    due = prepared.due
-    rank = {line: r for r, line in enumerate(sorted(range(len(due)), key=lambda i: (due[i] is None, due[i] or 0, i)))}
-    return serial_order(prepared.job, lambda i: (rank[prepared.job.tasks[i].line], -tail[i], i))
+DIAGNOSIS_BUDGET = 3
+"""Candidate schedules per what-if run of a diagnosis (the search's priority rules)."""
 
 
 def relaxed(plan: Plan, prepared: Prepared, resources: Iterable[str]) -> Outcome:
-    """The deal placed with unlimited capacity on ``resources`` (the rest as booked)."""
+    """The deal placed with unlimited capacity on ``resources`` (the rest as booked),
+    by the search's priority rules alone, so that what-if runs compare like with like."""
     names = list(resources)
+    job = prepared.job
+    state = plan.state.fork(names, used_materials(job))
     inf = float("inf")
-    state = plan.state.fork(names, {m for g in prepared.job.groups for m in g.needs})
     for r in names:
         state.free[r] = [inf if w else 0.0 for w in state.works[r]]
-    return place_job(prepared.job, state, first_rule_order(prepared, state), prepared.release)
+    return search(job, state, prepared.release, prepared.due, DIAGNOSIS_BUDGET)
 
 
 @dataclass(frozen=True)
@@ -65,11 +63,13 @@ class Bottleneck:
 def bottleneck(plan: Plan, prepared: Prepared, j: int, delivered: int) -> Bottleneck | None:
     """The resource that, made unlimited, brings line ``j`` earliest; None if none helps."""
     best: Bottleneck | None = None
+    baseline = relaxed(plan, prepared, []).delivered[j]
+    reference = delivered if baseline is None else max(delivered, baseline)
     for r in line_resources(prepared, j):
         d = relaxed(plan, prepared, [r]).delivered[j]
         if d is None:
             continue
-        gain = delivered - d
+        gain = reference - d
         if gain > 0 and (best is None or gain > best.gain_days):
             best = Bottleneck(r, gain)
     return best

@@ -140,9 +140,7 @@ def _place_booking(plan: Plan, deal: Deal) -> BookingOutcome:
     prepared = prepare(plan, deal, skip_done=True)
     if not prepared.lines:
         return BookingOutcome(deal, False, [])
-    out: Outcome = search(
-        prepared.job, plan.state, prepared.release, prepared.due, BOOKING_BUDGET
-    )
+    out: Outcome = search(prepared.job, plan.state, prepared.release, prepared.due, BOOKING_BUDGET)
     booked = [
         BookedLine(
             line=n,

@@ -10,7 +10,6 @@ from feasibility.engine.diagnose import line_resources, window_utilization
 from feasibility.engine.plan import Plan, Prepared
 from feasibility.engine.result import LineResult, Reason, ScoreParts, Verdict
 from feasibility.engine.scheduler import Outcome
-from feasibility.engine.state import CapacityState
 
 SLACK_POINTS, HEADROOM_POINTS, MATERIAL_POINTS, SCOPE_POINTS = 40, 30, 15, 15
 CAPS: dict[Verdict, int] = {"feasible": 100, "at_risk": 69, "infeasible": 39}
@@ -22,7 +21,6 @@ def score_deal(
     plan: Plan,
     prepared: Prepared,
     out: Outcome,
-    after: CapacityState,
     lines: list[LineResult],
     reasons: list[Reason],
     verdict: Verdict,
@@ -31,7 +29,7 @@ def score_deal(
     policy = plan.model.policy
     parts = ScoreParts(
         slack=_slack_points(lines, policy.min_slack_days),
-        headroom=_headroom_points(plan, prepared, out, after, policy.target_utilization),
+        headroom=_headroom_points(plan, prepared, out, policy.target_utilization),
         materials=0 if any(r.code == "MATERIAL" for r in reasons) else MATERIAL_POINTS,
         scope=max(
             0,
@@ -55,18 +53,16 @@ def _slack_points(lines: list[LineResult], min_slack: int) -> int:
     return round(SLACK_POINTS * max(0.0, min(1.0, ratio)))
 
 
-def _headroom_points(
-    plan: Plan, prepared: Prepared, out: Outcome, after: CapacityState, target: float
-) -> int:
-    """Full points at half the target utilization or less, none at 100 %."""
+def _headroom_points(plan: Plan, prepared: Prepared, out: Outcome, target: float) -> int:
+    """Full points when other work loads the line's resources to half the target or less
+    while it runs, none at 100 %."""
     worst = 0.0
     for j, delivered in enumerate(out.delivered):
         if delivered is None:
             continue
-        due = prepared.due[j]
-        hi = max(delivered, due if due is not None else delivered)
         for r in line_resources(prepared, j):
-            worst = max(worst, window_utilization(plan, after, r, prepared.release[j], hi))
+            used = window_utilization(plan, plan.state, r, prepared.release[j], delivered)
+            worst = max(worst, used)
     low = target / 2
     ratio = 1.0 if worst <= low else (1.0 - worst) / (1.0 - low)
     return round(HEADROOM_POINTS * max(0.0, min(1.0, ratio)))

@@ -30,7 +30,9 @@ class CapacityState:
             stocks[m] = Stock(s.material, list(s.level), s.replenish, list(s.takes))
         return CapacityState(self.timeline, self.works, free, stocks)
 
-    def adopt(self, other: CapacityState, resources: Iterable[str], materials: Iterable[str]) -> None:
+    def adopt(
+        self, other: CapacityState, resources: Iterable[str], materials: Iterable[str]
+    ) -> None:
         """Take over the named resources and materials from a fork."""
         for r in resources:
             self.free[r] = other.free[r]

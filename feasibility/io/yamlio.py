@@ -1,12 +1,43 @@
-"""The only module that reads or writes YAML. (Interface stub: being implemented.)"""
+"""The only module that reads or writes YAML.
+
+Reading builds plain data straight from PyYAML's event stream, iteratively: no Python object is
+ever constructed from a tag, scalars keep their text, and size, depth and alias expansion are
+capped so hostile files are refused quickly with located, actionable problems.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, Protocol
+
+import yaml
+
+from feasibility.errors import InputError, Problem
 
 Path_ = tuple[str | int, ...]
+Pos = tuple[int, int]
+
+MAX_BYTES = 5 * 1024 * 1024  # larger files are refused before being read
+MAX_DEPTH = 64  # nested mappings/lists, counting the top-level mapping
+MAX_ALIASES = 100  # '*name' references per file
+MAX_NODES = 1_000_000  # values in the document once aliases are expanded
+MAX_PROBLEMS = 100  # problems reported before giving up
+
+_USE_LIBYAML: bool = yaml.__with_libyaml__  # tests switch this off to exercise pure Python
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
+_UNICODE_BREAK = re.compile("[\x85\u2028\u2029]")  # folded in block and single-quoted text
+_NOT_ALLOWED = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_KIND = {"mapping": "a mapping", "list": "a list", "text": "text", "plain": "text", "null": "null"}
+_SECOND_DOCUMENT = "only one YAML document per file; remove this '---' and what follows it"
+_SYNTAX_HINT = "check the indentation, quotes and brackets here"
+_TAB = "invalid YAML: a tab character where YAML expects spaces; indent with spaces, not tabs"
+_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels; flatten the structure"
 
 
 @dataclass(frozen=True)
@@ -15,7 +46,8 @@ class Document:
 
     ``data`` holds dicts, lists, ``str`` and ``None`` only: YAML never types a scalar
     (``no``, ``010``, ``1:30`` keep their text); the pydantic model of each field does.
-    Positions are 1-based (line, column).
+    Positions are 1-based (line, column). An alias yields the object its anchor built
+    (shared, as in PyYAML): treat ``data`` as read-only.
     """
 
     file: str
@@ -25,19 +57,311 @@ class Document:
 
     def where(self, path: Path_, *, prefer_key: bool = False) -> tuple[int, int]:
         """Position of ``path``, or of its longest known prefix."""
-        raise NotImplementedError
+        path = tuple(path)
+        if prefer_key and path in self.keys:
+            return self.keys[path]
+        for end in range(len(path), -1, -1):
+            found = self.values.get(path[:end])
+            if found is not None:
+                return found
+        return (1, 1)
 
 
-def load_file(path: Path, display: str | None = None) -> Document:
-    """Read and parse one YAML file; raises ``InputError`` with every located problem."""
-    raise NotImplementedError
+class _Problems:
+    """Problems of one file, raised together (and early once there are too many)."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.items: list[Problem] = []
+
+    def add(self, pos: Pos, message: str) -> None:
+        if len(self.items) >= MAX_PROBLEMS:
+            self.items.append(Problem(self.file, *pos, "too many problems; fix these first"))
+            self.raise_()
+        self.items.append(Problem(self.file, *pos, message))
+
+    def stop(self, pos: Pos, message: str) -> NoReturn:
+        self.add(pos, message)
+        self.raise_()
+
+    def raise_(self) -> NoReturn:
+        raise InputError(sorted(self.items))
+
+
+def _too_big(file: str, size: int) -> InputError:
+    message = (
+        f"file is too large ({size:,} bytes, limit {MAX_BYTES:,}); split it into smaller files"
+    )
+    return InputError([Problem(file, 1, 1, message)])
+
+
+class _Mark(Protocol):
+    line: int
+    column: int
+
+
+def _pos(mark: _Mark | None) -> Pos:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _check_characters(text: str, from_bytes: bool, found: _Problems) -> None:
+    """Report undecodable bytes and characters YAML forbids, each located."""
+    bad = _NOT_ALLOWED.search(text)
+    if bad is None:
+        return
+    starts = [0, *(m.end() for m in _BREAK.finditer(text))]
+    for match in _NOT_ALLOWED.finditer(text, bad.start()):
+        index = match.start()
+        line = bisect_right(starts, index)
+        code = ord(match.group())
+        if from_bytes and 0xDC80 <= code <= 0xDCFF:
+            message = f"invalid UTF-8 byte 0x{code - 0xDC00:02X}; save the file as UTF-8"
+        else:
+            message = f"character U+{code:04X} is not allowed in YAML; delete it"
+        found.add((line, index - starts[line - 1] + 1), message)
+    found.raise_()
+
+
+@dataclass
+class _Frame:
+    """A mapping or list being built."""
+
+    node: dict[str, Any] | list[Any]
+    path: Path_ | None  # None inside a refused key: positions are not recorded
+    anchor: str | None
+    count: int = 1  # nodes in this subtree
+    height: int = 1  # levels in this subtree
+    want_key: bool = True
+    key: str | None = None  # key awaiting its value; None: drop the value
+    seen: dict[str, int] = field(default_factory=dict)  # key -> line
+
+
+@dataclass
+class _Anchor:
+    value: Any
+    count: int
+    height: int
+    kind: str
+    text: str
+
+
+class _Builder:
+    """Turns parse events into plain data and positions, without recursion."""
+
+    def __init__(self, found: _Problems) -> None:
+        self.found = found
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, _Anchor] = {}
+        self.values: dict[Path_, Pos] = {}
+        self.keys: dict[Path_, Pos] = {}
+        self.root: Any = None
+        self.root_kind = ""
+        self.documents = self.aliases = self.nodes = 0
+
+    def feed(self, event: yaml.Event) -> None:
+        pos = _pos(event.start_mark)
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                self.found.stop(pos, _SECOND_DOCUMENT)
+        elif isinstance(event, yaml.ScalarEvent):
+            self._tag(event.tag, pos)
+            self._count(1, pos)
+            plain = not event.style
+            value = None if plain and event.value in _NULLS else event.value
+            kind = "null" if value is None else "plain" if plain else "text"
+            self._place(value, pos, kind, event.value)
+            if event.anchor is not None:
+                self.anchors[event.anchor] = _Anchor(value, 1, 0, kind, event.value)
+            self._grow(1, 0)
+        elif isinstance(event, yaml.CollectionStartEvent):
+            self._tag(event.tag, pos)
+            self._count(1, pos)
+            if len(self.stack) >= MAX_DEPTH:
+                self.found.stop(pos, _TOO_DEEP)
+            mapping = isinstance(event, yaml.MappingStartEvent)
+            node: dict[str, Any] | list[Any] = {} if mapping else []
+            path = self._place(node, pos, "mapping" if mapping else "list", "")
+            self.stack.append(_Frame(node, path, event.anchor))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            done = self.stack.pop()
+            kind = "mapping" if isinstance(done.node, dict) else "list"
+            if done.anchor is not None:
+                self.anchors[done.anchor] = _Anchor(done.node, done.count, done.height, kind, "")
+            self._grow(done.count, done.height)
+        elif isinstance(event, yaml.AliasEvent):
+            self._alias(event.anchor or "", pos)
+
+    def _alias(self, name: str, pos: Pos) -> None:
+        self.aliases += 1
+        if self.aliases > MAX_ALIASES:
+            self.found.stop(pos, f"more than {MAX_ALIASES} aliases ('*name'); write the values out")
+        target = self.anchors.get(name)
+        if any(frame.anchor == name for frame in self.stack):
+            self.found.add(pos, f"alias '*{name}' refers to a node that contains it; remove it")
+            target = None
+        elif target is None:
+            self.found.add(pos, f"unknown alias '*{name}'; define '&{name}' before using it")
+        if target is None:
+            self._place(None, pos, "null", f"*{name}")
+            return
+        self._count(target.count, pos)
+        if len(self.stack) + target.height > MAX_DEPTH:
+            self.found.stop(pos, _TOO_DEEP)
+        self._place(target.value, pos, target.kind, target.text)
+        self._grow(target.count, target.height)
+
+    def _tag(self, tag: str | None, pos: Pos) -> None:
+        if tag is not None:
+            shown = tag.replace("tag:yaml.org,2002:", "!!", 1)
+            self.found.add(pos, f"tags are not allowed (found '{shown}'); remove the tag")
+
+    def _count(self, more: int, pos: Pos) -> None:
+        self.nodes += more
+        if self.nodes > MAX_NODES:
+            message = f"more than {MAX_NODES:,} values (aliases counted expanded)"
+            self.found.stop(pos, f"{message}; use fewer aliases or split the file")
+
+    def _grow(self, count: int, height: int) -> None:
+        if self.stack:
+            parent = self.stack[-1]
+            parent.count += count
+            parent.height = max(parent.height, height + 1)
+
+    def _place(self, value: Any, pos: Pos, kind: str, text: str) -> Path_ | None:
+        """Attach a node to its parent; return its path (None for keys and refused nodes)."""
+        if not self.stack:
+            empty = kind == "null" and text == ""
+            self.root, self.root_kind, self.values[()] = value, "empty" if empty else kind, pos
+            return ()
+        top = self.stack[-1]
+        if isinstance(top.node, list):
+            index = len(top.node)
+            top.node.append(value)
+            path = None if top.path is None else (*top.path, index)
+        elif top.want_key:
+            top.want_key = False
+            top.key = self._key(top, pos, kind, text)
+            return None
+        else:
+            top.want_key = True
+            if top.key is None:
+                return None
+            top.node[top.key] = value
+            path = None if top.path is None else (*top.path, top.key)
+        if path is not None:
+            self.values[path] = pos
+        return path
+
+    def _key(self, top: _Frame, pos: Pos, kind: str, text: str) -> str | None:
+        if kind in ("mapping", "list"):
+            self.found.add(pos, f"a key must be text, found {_KIND[kind]}; use a plain name")
+            return None
+        if kind == "null" and text == "":
+            self.found.add(pos, "empty key; write a name before ':'")
+            return None
+        if kind == "plain" and text == "<<":
+            self.found.add(pos, "merge keys ('<<') are not supported; write the entries out")
+            return None
+        if text in top.seen:
+            first = top.seen[text]
+            self.found.add(
+                pos, f"duplicate key '{text}' (first at line {first}); remove one of them"
+            )
+            return None
+        top.seen[text] = pos[0]
+        if top.path is not None:
+            self.keys[(*top.path, text)] = pos
+        return text
+
+
+def _events(text: str) -> Iterator[yaml.Event]:
+    loader = yaml.CSafeLoader(text) if _USE_LIBYAML else yaml.SafeLoader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if event is not None:
+                yield event
+    finally:
+        loader.dispose()
+
+
+def _syntax(error: yaml.MarkedYAMLError, text: str) -> tuple[Pos, str]:
+    """Location and friendly message of a PyYAML scanner or parser error."""
+    mark = error.problem_mark or error.context_mark
+    problem = error.problem or "invalid YAML"
+    index = mark.index if mark is not None else -1
+    if "tab character" in problem or "'\\t'" in problem or text[index : index + 1] == "\t":
+        return _pos(mark), _TAB
+    message = f"invalid YAML: {problem}"
+    if error.context and error.context_mark is not None and error.context_mark != mark:
+        message += f" ({error.context} at line {error.context_mark.line + 1})"
+    return _pos(mark), f"{message}; {_SYNTAX_HINT}"
 
 
 def load_text(text: str | bytes, display: str) -> Document:
     """Parse YAML given as text or bytes (e.g. a file read from git)."""
-    raise NotImplementedError
+    found = _Problems(display)
+    size = len(text)
+    if isinstance(text, str) and size * 4 > MAX_BYTES:
+        size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_BYTES:
+        raise _too_big(display, size)
+    from_bytes = isinstance(text, bytes)
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "surrogateescape")  # bad bytes become U+DC80..U+DCFF
+    text = text.removeprefix("\ufeff")
+    _check_characters(text, from_bytes, found)
+    builder = _Builder(found)
+    try:
+        for event in _events(text):
+            builder.feed(event)
+    except yaml.MarkedYAMLError as error:
+        found.stop(*_syntax(error, text))
+    except yaml.YAMLError as error:
+        found.stop((1, 1), f"invalid YAML: {str(error).splitlines()[0]}; {_SYNTAX_HINT}")
+    if builder.documents == 0 or builder.root_kind == "empty":
+        found.stop((1, 1), "file is empty; expected a mapping")
+    if builder.root_kind != "mapping":
+        kind = _KIND[builder.root_kind]
+        found.add(builder.values[()], f"expected a mapping at the top level, found {kind}")
+    if found.items:
+        found.raise_()
+    return Document(display, builder.root, builder.values, builder.keys)
+
+
+def load_file(path: Path, display: str | None = None) -> Document:
+    """Read and parse one YAML file; raises ``InputError`` with every located problem."""
+    name = str(path) if display is None else display
+    try:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_BYTES:
+                raise _too_big(name, size)
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        message = f"cannot read: {reason}; check the path and its permissions"
+        raise InputError([Problem(name, 1, 1, message)]) from None
+    return load_text(data, name)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe dumper: str subclasses (e.g. enums) as text, multi-line text as ``|`` blocks."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = '"' if _UNICODE_BREAK.search(value) else "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str.__str__(value), style=style)
+
+
+_Dumper.add_representer(str, _text)
+_Dumper.add_multi_representer(str, _text)
+_Dumper.add_representer(tuple, lambda d, v: d.represent_list(list(v)))
 
 
 def dump(data: Any) -> str:
     """Serialise plain data as block-style YAML, keys in insertion order."""
-    raise NotImplementedError
+    return yaml.dump(
+        data, Dumper=_Dumper, default_flow_style=False, sort_keys=False, allow_unicode=True
+    )

@@ -16,6 +16,9 @@ from feasibility.models.common import (
 )
 
 
+OFFICE_WEEK: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+
+
 class Holidays(FileModel):
     """Public holidays from the `holidays` library, observed days included."""
 
@@ -39,7 +42,7 @@ class Closure(FileModel):
 class Calendar(FileModel):
     """The default working calendar of every resource."""
 
-    workdays: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    workdays: list[Weekday] = Field(default_factory=lambda: list(OFFICE_WEEK))
     """Days of the week that are worked."""
     holidays: Holidays | None = None
     """Public holidays that are not worked."""
@@ -195,7 +198,8 @@ def _feature_kind(value: object) -> str:
 
 
 FeatureSpec = Annotated[
-    Annotated[Literal["included", "unavailable"], Tag("text")] | Annotated[Feature, Tag("conditions")],
+    Annotated[Literal["included", "unavailable"], Tag("text")]
+    | Annotated[Feature, Tag("conditions")],
     Discriminator(_feature_kind),
 ]
 """`included`, `unavailable`, or conditions (`review`, extra `steps`)."""

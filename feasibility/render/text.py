@@ -11,7 +11,11 @@ from feasibility.engine.result import CheckResult, DealResult, Verdict
 from feasibility.validation.report import ValidationReport
 
 STYLE: dict[Verdict, str] = {"feasible": "green", "at_risk": "yellow", "infeasible": "red"}
-LABEL: dict[Verdict, str] = {"feasible": "FEASIBLE", "at_risk": "AT RISK", "infeasible": "INFEASIBLE"}
+LABEL: dict[Verdict, str] = {
+    "feasible": "FEASIBLE",
+    "at_risk": "AT RISK",
+    "infeasible": "INFEASIBLE",
+}
 
 
 def check_text(result: CheckResult, *, show_schedule: bool = False) -> RenderableType:
@@ -36,10 +40,7 @@ def deal_text(d: DealResult, result: CheckResult, show_schedule: bool) -> Render
     body.append(_lines_table(d))
     if d.reasons:
         body.append(Text("Why", style="bold"))
-        for r in d.reasons:
-            where = f"line {r.line}: " if r.line is not None else ""
-            who = f"  → {r.owner}" if r.owner else ""
-            body.append(Text.assemble(f"  {r.code:<19}", f"{where}{r.message}", (who, "cyan")))
+        body.append(_reasons_table(d))
     if d.offers:
         body.append(Text("You could promise instead", style="bold"))
         for o in d.offers:
@@ -67,6 +68,17 @@ def _lines_table(d: DealResult) -> Table:
     return table
 
 
+def _reasons_table(d: DealResult) -> Table:
+    table = Table.grid(padding=(0, 2, 0, 2))
+    table.add_column(no_wrap=True)
+    table.add_column()
+    for r in d.reasons:
+        where = f"line {r.line}: " if r.line is not None else ""
+        who = f" → {r.owner}" if r.owner else ""
+        table.add_row(r.code, Text.assemble(f"{where}{r.message}", (who, "cyan")))
+    return table
+
+
 def _schedule_table(d: DealResult) -> Table:
     table = Table(title="Schedule", title_justify="left", box=None, padding=(0, 2, 0, 0))
     for col in ("line", "unit", "step", "start", "finish", "uses"):
@@ -79,7 +91,7 @@ def _schedule_table(d: DealResult) -> Table:
 
 
 def validate_text(report: ValidationReport, *, strict: bool) -> RenderableType:
-    """Each problem on its own line, then a one-line summary."""
+    """Each problem on its own line, then a one-line summary (print with soft wrap)."""
     lines: list[RenderableType] = []
     for p in report.problems:
         style = "yellow" if p.severity == "warning" else "red"

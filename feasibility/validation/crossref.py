@@ -5,7 +5,7 @@ Each check returns located problems; all of them run, so one run reports everyth
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 
 from feasibility.engine.calendar import known_region, merged_calendar
 from feasibility.errors import Problem
@@ -15,6 +15,7 @@ from feasibility.models.capacity import (
     CalendarOverride,
     CapacityFile,
     Feature,
+    Material,
     Offering,
     Resource,
     Step,
@@ -46,33 +47,43 @@ def _locate(doc: Document, path: Path_, message: str, on_key: bool) -> Problem:
     return Problem(doc.file, line, col, f"{display_path(path)}: {message}")
 
 
-def _unknown(path: Path_, kind: str, name: str, known: dict[str, object]) -> tuple[Path_, str, bool]:
+def _unknown(
+    path: Path_, kind: str, name: str, known: Mapping[str, object]
+) -> tuple[Path_, str, bool]:
     hint = did_you_mean(name, list(known)) or f"; define it under {kind}s or fix the id"
     return (path, f"unknown {kind} '{name}'{hint}", False)
 
 
 def _duplicate_ids(model: CapacityFile) -> Iterator[tuple[Path_, str, bool]]:
-    for section, items in (
+    sections: list[tuple[str, Sequence[Resource | Material | Offering]]] = [
         ("resources", model.resources),
         ("materials", model.materials),
         ("offerings", model.offerings),
-    ):
+    ]
+    for section, items in sections:
         first: dict[str, int] = {}
         for i, item in enumerate(items):
             if item.id in first:
                 yield (
                     (section, i, "id"),
-                    f"duplicate id '{item.id}' (also {section}[{first[item.id]}]); ids must be unique",
+                    f"duplicate id '{item.id}' (also {section}[{first[item.id]}]); "
+                    "ids must be unique",
                     False,
                 )
             first.setdefault(item.id, i)
 
 
-def _calendar_problems(cal: Calendar | CalendarOverride, at: Path_) -> Iterator[tuple[Path_, str, bool]]:
+def _calendar_problems(
+    cal: Calendar | CalendarOverride, at: Path_
+) -> Iterator[tuple[Path_, str, bool]]:
     if cal.holidays is not None:
         wrong = known_region(cal.holidays)
         if wrong:
-            yield (at + ("holidays",), f"{wrong}; use an ISO code the holidays package knows", False)
+            yield (
+                at + ("holidays",),
+                f"{wrong}; use an ISO code the holidays package knows",
+                False,
+            )
     for i, c in enumerate(cal.closures):
         if c.to < c.from_:
             yield (at + ("closures", i, "to"), f"ends ({c.to}) before it starts ({c.from_})", False)
@@ -107,7 +118,9 @@ def _offering_problems(
     ]
     for name, spec in o.features.items():
         if isinstance(spec, Feature):
-            steps += [(s, at + ("features", name, "steps", i), name) for i, s in enumerate(spec.steps)]
+            steps += [
+                (s, at + ("features", name, "steps", i), name) for i, s in enumerate(spec.steps)
+            ]
     owner: dict[str, str | None] = {}
     for step, path, feature in steps:
         if step.id in owner:
@@ -127,7 +140,10 @@ def _offering_problems(
                 )
     cycle = _cycle(o)
     if cycle:
-        yield (at + ("steps",), "precedence cycle: " + " -> ".join(cycle), False)
+        step, path = next((s, p) for s, p, _ in steps if s.id == cycle[0])
+        where = path + ("after",) if step.after else path
+        message = "precedence cycle: " + " -> ".join(cycle) + "; remove one of these `after` links"
+        yield (where, message, False)
 
 
 def _step_refs(

@@ -9,7 +9,13 @@ from pathlib import Path
 
 from feasibility.engine.plan import build_plan
 from feasibility.errors import Problem
-from feasibility.workspace import LoadedCapacity, LoadedDeal, read_bookings, read_capacity, read_deal
+from feasibility.workspace import (
+    LoadedCapacity,
+    LoadedDeal,
+    read_bookings,
+    read_capacity,
+    read_deal,
+)
 
 
 @dataclass(frozen=True)

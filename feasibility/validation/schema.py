@@ -54,7 +54,9 @@ def _problem(doc: Document, model: type[BaseModel], err: ErrorDetails) -> Proble
     if kind == "missing":
         line, col = doc.where(path[:-1]) if path == loc else doc.where(path)
         name = loc[-1]
-        message = f"{display_path(path[:-1]) if path == loc else where}: missing key '{name}'; add it"
+        message = (
+            f"{display_path(path[:-1]) if path == loc else where}: missing key '{name}'; add it"
+        )
     elif kind == "extra_forbidden":
         line, col = doc.where(path, prefer_key=True)
         allowed = _allowed_keys(model, loc[:-1])
@@ -81,8 +83,25 @@ def _explain(kind: str, msg: str, found: str) -> str:
         return f"expected a list, found {found}"
     if kind == "value_error":
         return msg.removeprefix("Value error, ")
-    text = msg[0].lower() + msg[1:] if msg else kind
-    return f"{text}, found {found}"
+    if kind == "too_short":
+        return "must not be empty; add at least one item"
+    if kind in HINTS:
+        return f"expected {HINTS[kind]}, found {found}"
+    text = msg.removeprefix("Input should be ").removeprefix("input should be ")
+    return f"must be {text}, found {found}; change the value"
+
+
+HINTS = {
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "int_type": "a whole number",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "finite_number": "a finite number",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "string_type": "text",
+}
 
 
 def _describe(value: Any) -> str:
@@ -101,16 +120,19 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> Path_:
     path: list[str | int] = []
     node = data
     for item in loc:
-        if isinstance(node, dict) and isinstance(item, str) and item in node:
+        if _has(node, item):
             node = node[item]
-        elif isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node):
-            node = node[item]
-        else:
-            if item not in {"[key]"} and not isinstance(node, (dict, list)):
-                break
-            continue
-        path.append(item)
+            path.append(item)
+        elif not isinstance(node, dict | list):
+            break
     return tuple(path)
+
+
+def _has(node: Any, item: int | str) -> bool:
+    """True when ``item`` is a key of the mapping or an index of the list ``node``."""
+    if isinstance(node, dict):
+        return isinstance(item, str) and item in node
+    return isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node)
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:

@@ -25,7 +25,9 @@ def check(
     fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = (
         CheckFormat.text
     ),
-    schedule: Annotated[bool, typer.Option("--schedule", help="Show the schedule in text.")] = False,
+    schedule: Annotated[
+        bool, typer.Option("--schedule", help="Show the schedule in text.")
+    ] = False,
     debug: DebugOpt = False,
 ) -> None:
     """Score deals against the model: verdict, score, per-line dates, reasons, offers.

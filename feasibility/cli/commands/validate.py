@@ -43,7 +43,7 @@ def validate(
         elif fmt is ValidateFormat.github:
             emit(github.validate_github(report, strict=strict))
         else:
-            emit(text.validate_text(report, strict=strict))
+            emit(text.validate_text(report, strict=strict), soft_wrap=True)
         return ExitCode.OK if report.valid(strict=strict) else ExitCode.FAILED
 
     finish(body, debug=debug)

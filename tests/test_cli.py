@@ -1,0 +1,150 @@
+"""The command line as a user meets it: help, version, exit codes, errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner as TyperRunner
+
+import feasibility.cli.commands  # noqa: F401  (registers the commands)
+from feasibility import __version__
+from feasibility.cli.app import app
+from feasibility.schemas import SchemaName, schema_json
+from tests.conftest import AS_OF, REPO, CliRunner
+
+COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+
+
+def test_every_command_has_help_text_and_an_example(cli: CliRunner) -> None:
+    assert {"check", "validate", "schema"} <= set(COMMANDS)
+    for name in COMMANDS:
+        result = cli(name, "--help")
+        assert result.returncode == 0, name
+        assert "Example: feasibility " + name in result.stdout, f"{name} --help lacks an example"
+    listing = cli("--help").stdout
+    for name in COMMANDS:
+        line = next(ln for ln in listing.splitlines() if ln.strip().startswith(name + " "))
+        assert len(line.split(None, 1)[1]) > 10, f"{name} has no summary in --help"
+
+
+def test_version_and_short_help(cli: CliRunner) -> None:
+    assert cli("--version").stdout == f"feasibility {__version__}\n"
+    assert cli("-h").returncode == 0
+
+
+def test_python_dash_m_runs_the_same_cli() -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "feasibility", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout == f"feasibility {__version__}\n"
+
+
+def test_missing_deal_file_is_a_usage_error_naming_the_file(cli: CliRunner) -> None:
+    result = cli("check", "no-such-deal.yaml", "--as-of", str(AS_OF))
+    assert result.returncode == 2
+    assert result.stderr.startswith("no-such-deal.yaml:1:1: cannot read")
+    assert "Traceback" not in result.stderr
+
+
+def test_invalid_deal_for_check_exits_2_with_location(cli: CliRunner) -> None:
+    result = cli("check", "examples/invalid/bad-date.yaml", "--as-of", str(AS_OF))
+    assert result.returncode == 2
+    assert (
+        "examples/invalid/bad-date.yaml:9:10: lines[0].due: '2027-02-30' is not a valid date"
+        in result.stderr
+    )
+
+
+def test_bad_as_of_is_a_usage_error(cli: CliRunner) -> None:
+    result = cli("check", "examples/on-time.yaml", "--as-of", "2027-02-30")
+    assert result.returncode == 2
+    assert result.stderr == "error: --as-of: '2027-02-30' is not a date; use YYYY-MM-DD\n"
+
+
+def test_capacity_from_environment(cli: CliRunner, tmp_path: Path) -> None:
+    result = cli(
+        "validate", cwd=tmp_path, env={"FEASIBILITY_CAPACITY": str(REPO / "capacity.yaml")}
+    )
+    assert result.returncode == 0, result.stdout
+    missing = cli("validate", cwd=tmp_path)
+    assert missing.returncode == 1
+    assert missing.stdout.startswith("capacity.yaml:1:1: error: cannot read")
+
+
+def test_several_deals_exit_with_the_worst_code(cli: CliRunner) -> None:
+    both = cli("check", "examples/on-time.yaml", "examples/at-risk.yaml", "--as-of", str(AS_OF))
+    assert both.returncode == 3
+    three = cli(
+        "check",
+        "examples/on-time.yaml",
+        "examples/late.yaml",
+        "examples/at-risk.yaml",
+        "--as-of",
+        str(AS_OF),
+    )
+    assert three.returncode == 1
+
+
+def test_json_output_follows_the_spec_contract(cli: CliRunner) -> None:
+    data = json.loads(
+        cli("check", "examples/late.yaml", "--as-of", str(AS_OF), "-f", "json").stdout
+    )
+    assert data["schema_version"] == 1 and data["as_of"] == str(AS_OF)
+    deal = data["deals"][0]
+    assert {"id", "verdict", "score", "earliest", "lines", "reasons", "offers", "schedule"} <= set(
+        deal
+    )
+    assert {"offering", "quantity", "due", "earliest", "slack_days", "verdict"} <= set(
+        deal["lines"][0]
+    )
+    capacity = next(r for r in deal["reasons"] if r["code"] == "CAPACITY")
+    assert capacity["resource"] == "install-crew" and capacity["owner"].startswith("Marcus Lee")
+    step = deal["schedule"][0]
+    assert {"line", "unit", "step", "start", "finish", "uses"} <= set(step)
+
+
+def test_internal_error_is_one_line_and_exit_4(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr("feasibility.cli.commands.check.check_deals", boom)
+    monkeypatch.chdir(REPO)
+    runner = TyperRunner()
+    result = runner.invoke(app, ["check", "examples/on-time.yaml", "--as-of", str(AS_OF)])
+    assert result.exit_code == 4
+    assert "internal error (RuntimeError): this is a bug in feasibility" in result.output
+    assert "Traceback" not in result.output
+    debug = runner.invoke(app, ["check", "examples/on-time.yaml", "--as-of", str(AS_OF), "--debug"])
+    assert debug.exit_code == 4 and "Traceback" in debug.output
+
+
+@pytest.mark.parametrize("name", list(SchemaName))
+def test_committed_schemas_match_the_models(name: SchemaName, cli: CliRunner) -> None:
+    committed = (REPO / "schemas" / f"{name.value}.schema.json").read_text(encoding="utf-8")
+    assert committed == schema_json(name), (
+        f"schemas/{name.value}.schema.json drifted: run "
+        f"`feasibility schema {name.value} > schemas/{name.value}.schema.json`"
+    )
+    assert cli("schema", name.value).stdout == committed
+
+
+def test_repository_files_point_editors_at_the_schemas() -> None:
+    files = [
+        REPO / "capacity.yaml",
+        *(REPO / "examples").glob("*.yaml"),
+        *(REPO / "bookings").glob("*.yaml"),
+    ]
+    for f in files:
+        first = f.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), f
+        target = first.split("$schema=", 1)[1]
+        assert (f.parent / target).resolve().exists(), f"{f}: {target} does not exist"
