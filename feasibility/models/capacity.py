@@ -15,7 +15,6 @@ from feasibility.models.common import (
     Weekday,
 )
 
-
 OFFICE_WEEK: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
 
 
