@@ -97,19 +97,22 @@ def place_job(
         finish[t] = placed.finish
     for tasks in job.line_tasks:
         ends = [finish.get(t) for t in tasks]
-        out.delivered.append(None if not ends or None in ends else max(e for e in ends if e is not None))
+        done = [e for e in ends if e is not None]
+        out.delivered.append(max(done) if ends and len(done) == len(ends) else None)
     return out
 
 
-def _materials_ready(job: Job, g: int, state: CapacityState, est: int, out: Outcome) -> int | None:
-    day: int | None = est
+def _materials_ready(
+    job: Job, g: int, state: CapacityState, est: int, out: Outcome
+) -> int | None:
+    day = est
     for m, q in job.groups[g].needs.items():
         ready = state.stocks[m].earliest(est, q)
         if ready is None or ready > est:
             out.waits.append(MaterialWait(g, m, est, ready))
         if ready is None:
             return None
-        day = max(day or 0, ready)
+        day = max(day, ready)
     return day
 
 
@@ -122,7 +125,9 @@ def _place(task: Task, state: CapacityState, est: int, ndays: int) -> Placement 
     return _place_wait(task, state, est)
 
 
-def _place_effort(task: Task, state: CapacityState, est: int, ndays: int) -> Placement | None:
+def _place_effort(
+    task: Task, state: CapacityState, est: int, ndays: int
+) -> Placement | None:
     step = task.step
     r = step.resource
     assert r is not None and step.effort is not None
@@ -141,7 +146,9 @@ def _place_effort(task: Task, state: CapacityState, est: int, ndays: int) -> Pla
     return None
 
 
-def _place_fixed(task: Task, state: CapacityState, est: int, ndays: int) -> Placement | None:
+def _place_fixed(
+    task: Task, state: CapacityState, est: int, ndays: int
+) -> Placement | None:
     step = task.step
     assert step.uses is not None and step.days is not None
     uses = list(step.uses.items())

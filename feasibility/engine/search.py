@@ -39,7 +39,8 @@ def objective(out: Outcome, due: Sequence[int | None]) -> tuple[int, int, int, i
     """Smaller is better: lines not delivered, total and worst lateness, sum of dates."""
     missing = sum(d is None for d in out.delivered)
     days = [d for d in out.delivered if d is not None]
-    late = [max(0, d - u) for d, u in zip(out.delivered, due, strict=True) if d is not None and u is not None]
+    pairs = zip(out.delivered, due, strict=True)
+    late = [max(0, d - u) for d, u in pairs if d is not None and u is not None]
     return (missing, sum(late), max(late, default=0), sum(days))
 
 
@@ -54,9 +55,9 @@ def serial_order(job: Job, key: Key) -> list[int]:
     heapq.heapify(heap)
     order: list[int] = []
     while heap:
-        _, t = heapq.heappop(heap)
-        order.append(t)
-        for s in succs[t]:
+        _, i = heapq.heappop(heap)
+        order.append(i)
+        for s in succs[i]:
             missing[s] -= 1
             if missing[s] == 0:
                 heapq.heappush(heap, (key(s), s))
@@ -72,14 +73,16 @@ def tails(job: Job, state: CapacityState) -> list[float]:
         for p in t.preds:
             succs[p].append(t.index)
     out = [0.0] * len(job.tasks)
-    for t in reversed(serial_order(job, lambda i: (float(i),))):
-        step = job.tasks[t].step
+    for i in reversed(serial_order(job, lambda k: (float(k),))):
+        step = job.tasks[i].step
         if step.resource is not None and step.effort is not None:
-            rate = min(step.max_per_day or math.inf, best.get(step.resource, 0.0) or 1.0)
+            rate = min(
+                step.max_per_day or math.inf, best.get(step.resource, 0.0) or 1.0
+            )
             length = math.ceil(step.effort / rate) if rate != math.inf else 1.0
         else:
             length = float(step.days or 1)
-        out[t] = length + max((out[s] for s in succs[t]), default=0.0)
+        out[i] = length + max((out[s] for s in succs[i]), default=0.0)
     return out
 
 
@@ -126,7 +129,9 @@ def search(
     return best[1]
 
 
-def _noisy(lines: list[int], tail: list[float], noise: list[float], by_line: bool) -> Key:
+def _noisy(
+    lines: list[int], tail: list[float], noise: list[float], by_line: bool
+) -> Key:
     if by_line:
         return lambda i: (lines[i], -tail[i] * noise[i], i)
     return lambda i: (-tail[i] * noise[i], i)

@@ -3,6 +3,6 @@
 The order here is the order of `feasibility --help`.
 """
 
-from feasibility.cli.commands import check, validate, schema
+from feasibility.cli.commands import check, validate, schema  # noqa: I001
 
 __all__ = ["check", "schema", "validate"]
