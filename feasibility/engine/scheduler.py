@@ -102,9 +102,7 @@ def place_job(
     return out
 
 
-def _materials_ready(
-    job: Job, g: int, state: CapacityState, est: int, out: Outcome
-) -> int | None:
+def _materials_ready(job: Job, g: int, state: CapacityState, est: int, out: Outcome) -> int | None:
     day = est
     for m, q in job.groups[g].needs.items():
         ready = state.stocks[m].earliest(est, q)
@@ -125,9 +123,7 @@ def _place(task: Task, state: CapacityState, est: int, ndays: int) -> Placement 
     return _place_wait(task, state, est)
 
 
-def _place_effort(
-    task: Task, state: CapacityState, est: int, ndays: int
-) -> Placement | None:
+def _place_effort(task: Task, state: CapacityState, est: int, ndays: int) -> Placement | None:
     step = task.step
     r = step.resource
     assert r is not None and step.effort is not None
@@ -146,9 +142,7 @@ def _place_effort(
     return None
 
 
-def _place_fixed(
-    task: Task, state: CapacityState, est: int, ndays: int
-) -> Placement | None:
+def _place_fixed(task: Task, state: CapacityState, est: int, ndays: int) -> Placement | None:
     step = task.step
     assert step.uses is not None and step.days is not None
     uses = list(step.uses.items())

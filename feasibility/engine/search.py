@@ -76,9 +76,7 @@ def tails(job: Job, state: CapacityState) -> list[float]:
     for i in reversed(serial_order(job, lambda k: (float(k),))):
         step = job.tasks[i].step
         if step.resource is not None and step.effort is not None:
-            rate = min(
-                step.max_per_day or math.inf, best.get(step.resource, 0.0) or 1.0
-            )
+            rate = min(step.max_per_day or math.inf, best.get(step.resource, 0.0) or 1.0)
             length = math.ceil(step.effort / rate) if rate != math.inf else 1.0
         else:
             length = float(step.days or 1)
@@ -129,9 +127,7 @@ def search(
     return best[1]
 
 
-def _noisy(
-    lines: list[int], tail: list[float], noise: list[float], by_line: bool
-) -> Key:
+def _noisy(lines: list[int], tail: list[float], noise: list[float], by_line: bool) -> Key:
     if by_line:
         return lambda i: (lines[i], -tail[i] * noise[i], i)
     return lambda i: (-tail[i] * noise[i], i)
