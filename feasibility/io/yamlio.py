@@ -276,7 +276,24 @@ class _Builder:
 
 
 def _events(text: str) -> Iterator[yaml.Event]:
-    loader = yaml.CSafeLoader(text) if _USE_LIBYAML else yaml.SafeLoader(text)
+    seen = 0
+    if _USE_LIBYAML:
+        try:
+            for event in _read(yaml.CSafeLoader(text)):
+                seen += 1
+                yield event
+            return
+        except yaml.MarkedYAMLError as error:
+            if "maximum nesting depth" not in (error.problem or ""):
+                raise
+            # libyaml scans ahead and stops at its own limit (1000 levels) before the builder
+            # sees ours; the pure Python parser reads lazily, so it carries on from here.
+    for index, event in enumerate(_read(yaml.SafeLoader(text))):
+        if index >= seen:
+            yield event
+
+
+def _read(loader: yaml.SafeLoader | yaml.CSafeLoader) -> Iterator[yaml.Event]:
     try:
         while loader.check_event():
             event = loader.get_event()
