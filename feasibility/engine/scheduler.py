@@ -3,6 +3,13 @@
 Given an order of the tasks that respects precedence, each task is put at its earliest
 start: after its predecessors, not before its line's release day, once its unit's
 materials are in stock, and where its resources have the capacity (SPEC, "Time, exactly").
+
+A job is first compiled (``compile_job``) into flat per-task arrays: the working days of
+each task's resources as a list of day indexes with a "next working day" table, so that
+placing a task is a scan over candidate windows that jumps past every day lacking
+capacity. ``decode`` is the one implementation of the rules; ``place_job`` wraps it with
+the placements recorded and the state changed, and the search calls it on scratch copies
+of the free capacity to evaluate thousands of candidate orders.
 """
 
 from __future__ import annotations
@@ -11,8 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from feasibility.engine.state import CapacityState
-from feasibility.engine.tasks import Job, Task
-from feasibility.engine.timeline import EPS
+from feasibility.engine.tasks import Job
+from feasibility.engine.timeline import EPS, Stock
+
+FIXED, EFFORT, WAIT = 0, 1, 2
+"""Task kinds: fixed work (``days`` + ``uses``), effort work, a wait."""
+
+_DAYS_CACHE: dict[tuple[int, ...], tuple[tuple[tuple[bool, ...], ...], WorkDays]] = {}
+_DAYS_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,288 @@ class Outcome:
     """Day index each line is delivered on, None when it cannot be within the horizon."""
 
 
+@dataclass(frozen=True)
+class WorkDays:
+    """The day indexes on which a set of calendars all work, for jumping between them."""
+
+    days: list[int]
+    """Working day indexes, ascending."""
+    next: list[int]
+    """For each day index 0..ndays, the position in ``days`` of the first working day on
+    or after it (``len(days)`` when there is none)."""
+    prev: list[int]
+    """For each day index 0..ndays-1, the position in ``days`` of the last working day on
+    or before it (-1 when there is none)."""
+
+
+def work_days(calendars: Sequence[tuple[bool, ...]]) -> WorkDays:
+    """The days on which every calendar of ``calendars`` works (cached by identity)."""
+    key = tuple(id(c) for c in calendars)
+    hit = _DAYS_CACHE.get(key)
+    if hit is not None:
+        return hit[1]
+    ndays = min(len(c) for c in calendars)
+    if len(calendars) == 1:
+        works: Sequence[bool] = calendars[0][:ndays]
+    else:
+        works = [all(c[i] for c in calendars) for i in range(ndays)]
+    days = [i for i in range(ndays) if works[i]]
+    nxt = [0] * (ndays + 1)
+    p = len(days)
+    nxt[ndays] = p
+    for i in range(ndays - 1, -1, -1):
+        if works[i]:
+            p -= 1
+        nxt[i] = p
+    prv = [nxt[i + 1] - 1 for i in range(ndays)]
+    found = WorkDays(days, nxt, prv)
+    if len(_DAYS_CACHE) >= _DAYS_CACHE_SIZE:
+        _DAYS_CACHE.clear()
+    # The calendars are kept alive with the entry, so their ids cannot be reused meanwhile.
+    _DAYS_CACHE[key] = (tuple(calendars), found)
+    return found
+
+
+@dataclass
+class Compiled:
+    """A job as flat per-task arrays for fast decoding (see ``compile_job``)."""
+
+    job: Job
+    ndays: int
+    kind: list[int]
+    preds: list[tuple[int, ...]]
+    succs: list[list[int]]
+    line: list[int]
+    group: list[int | None]
+    days: list[int]
+    """Fixed work and waits: duration in working days (0 for effort)."""
+    uses: list[tuple[tuple[str, float], ...]]
+    """Fixed work: (resource, units held per day); effort: ((resource, effort),)."""
+    cap: list[float]
+    """Effort work: most done on one day (inf when unlimited)."""
+    calendar: list[WorkDays]
+    """Days the task may work on: its resources' common working days (company days for
+    a wait)."""
+    resources: list[str] = field(default_factory=list)
+    """Every resource a task takes capacity from."""
+
+
+def compile_job(job: Job, state: CapacityState) -> Compiled:
+    """Flatten ``job`` for decoding against states sharing ``state``'s calendars."""
+    n = len(job.tasks)
+    ndays = state.timeline.ndays
+    company = work_days([state.timeline.company_works])
+    kind: list[int] = []
+    days: list[int] = []
+    uses: list[tuple[tuple[str, float], ...]] = []
+    cap: list[float] = []
+    calendar: list[WorkDays] = []
+    succs: list[list[int]] = [[] for _ in range(n)]
+    used: dict[str, None] = {}
+    for t in job.tasks:
+        step = t.step
+        for p in t.preds:
+            succs[p].append(t.index)
+        if step.resource is not None and step.effort is not None:
+            kind.append(EFFORT)
+            days.append(0)
+            uses.append(((step.resource, step.effort),))
+            cap.append(step.max_per_day if step.max_per_day is not None else float("inf"))
+            calendar.append(work_days([state.works[step.resource]]))
+            used[step.resource] = None
+        elif step.uses:
+            assert step.days is not None
+            kind.append(FIXED)
+            days.append(step.days)
+            uses.append(tuple(step.uses.items()))
+            cap.append(0.0)
+            calendar.append(work_days([state.works[r] for r in step.uses]))
+            used.update(dict.fromkeys(step.uses))
+        else:
+            assert step.days is not None
+            kind.append(WAIT)
+            days.append(step.days)
+            uses.append(())
+            cap.append(0.0)
+            calendar.append(company)
+    return Compiled(
+        job=job,
+        ndays=ndays,
+        kind=kind,
+        preds=[t.preds for t in job.tasks],
+        succs=succs,
+        line=[t.line for t in job.tasks],
+        group=[t.group for t in job.tasks],
+        days=days,
+        uses=uses,
+        cap=cap,
+        calendar=calendar,
+        resources=list(used),
+    )
+
+
+@dataclass
+class Decoded:
+    """What ``decode`` found: first and last day of each task (-1: not placed)."""
+
+    start: list[int]
+    finish: list[int]
+    amounts: dict[int, tuple[tuple[int, str, float], ...]]
+    """Per placed task, what it took (only when recorded)."""
+    waits: list[MaterialWait]
+    group_day: dict[int, int]
+
+
+def decode(
+    c: Compiled,
+    free: dict[str, list[float]],
+    stocks: dict[str, Stock],
+    order: Sequence[int],
+    release: Sequence[int],
+    *,
+    take_materials: bool = True,
+    record: bool = False,
+) -> Decoded:
+    """Place the tasks in ``order``, each at its earliest feasible start (SPEC rules).
+
+    ``free`` (capacity per resource per day index) and, with ``take_materials``, the
+    stocks are changed. A task whose predecessor is not placed, whose materials never
+    arrive or that does not fit within the grid is left out (start -1). With ``record``,
+    every day's amount is kept for the placements.
+    """
+    n = len(c.kind)
+    ndays = c.ndays
+    start = [-1] * n
+    finish = [-1] * n
+    amounts: dict[int, tuple[tuple[int, str, float], ...]] = {}
+    waits: list[MaterialWait] = []
+    group_day: dict[int, int] = {}
+    kinds, preds, days_of, uses_of, cals = c.kind, c.preds, c.days, c.uses, c.calendar
+    lines, groups = c.line, c.group
+    for t in order:
+        est = release[lines[t]]
+        ok = True
+        for p in preds[t]:
+            f = finish[p]
+            if f < 0:
+                ok = False
+                break
+            if f >= est:
+                est = f + 1
+        if not ok:
+            continue
+        g = groups[t]
+        if g is not None:
+            if g in group_day:
+                est = max(est, group_day[g])
+            else:
+                ready = _materials_ready(c.job, g, stocks, est, waits)
+                if ready is None:
+                    continue
+                est = ready
+        if est < 0:
+            est = 0
+        if est >= ndays:
+            continue
+        k = kinds[t]
+        cal = cals[t]
+        wd = cal.days
+        pos = cal.next[est]
+        if k == FIXED:
+            dur = days_of[t]
+            last = len(wd) - dur
+            us = uses_of[t]
+            if len(us) == 1:
+                r0, u0 = us[0]
+                fr0 = free[r0]
+                need = u0 - EPS
+                while pos <= last:
+                    q = pos + dur - 1
+                    while q >= pos and fr0[wd[q]] >= need:
+                        q -= 1
+                    if q < pos:
+                        break
+                    pos = q + 1
+                if pos > last:
+                    continue
+                for q in range(pos, pos + dur):
+                    fr0[wd[q]] -= u0
+            else:
+                frs = [(free[r], u - EPS) for r, u in us]
+                while pos <= last:
+                    q = pos + dur - 1
+                    while q >= pos:
+                        d = wd[q]
+                        for fr, need in frs:
+                            if fr[d] < need:
+                                break
+                        else:
+                            q -= 1
+                            continue
+                        break
+                    if q < pos:
+                        break
+                    pos = q + 1
+                if pos > last:
+                    continue
+                for q in range(pos, pos + dur):
+                    d = wd[q]
+                    for r, u in us:
+                        free[r][d] -= u
+            s, e = wd[pos], wd[pos + dur - 1]
+            if record:
+                amounts[t] = tuple((wd[q], r, u) for q in range(pos, pos + dur) for r, u in us)
+        elif k == EFFORT:
+            r, remaining = uses_of[t][0]
+            fr = free[r]
+            cap = c.cap[t]
+            taken: list[tuple[int, str, float]] = []
+            s = e = -1
+            for q in range(pos, len(wd)):
+                d = wd[q]
+                avail = fr[d]
+                if avail <= EPS:
+                    continue
+                take = min(avail, cap, remaining)
+                if s < 0:
+                    s = d
+                taken.append((d, r, take))
+                remaining -= take
+                if remaining <= EPS:
+                    e = d
+                    break
+            if e < 0:
+                continue
+            for d, _, take in taken:
+                fr[d] -= take
+            if record:
+                amounts[t] = tuple(taken)
+        else:
+            dur = days_of[t]
+            if pos + dur - 1 >= len(wd):
+                continue
+            s, e = wd[pos], wd[pos + dur - 1]
+            if record:
+                amounts[t] = ()
+        if g is not None and g not in group_day:
+            group_day[g] = s
+            if take_materials:
+                for m, qty in c.job.groups[g].needs.items():
+                    stocks[m].take(s, qty)
+        start[t] = s
+        finish[t] = e
+    return Decoded(start, finish, amounts, waits, group_day)
+
+
+def delivered(c: Compiled, finish: Sequence[int]) -> list[int | None]:
+    """Day index each line is delivered on (None: some task of it is not placed)."""
+    out: list[int | None] = []
+    for tasks in c.job.line_tasks:
+        ends = [finish[t] for t in tasks]
+        out.append(None if not ends or min(ends) < 0 else max(ends))
+    return out
+
+
 def place_job(
     job: Job,
     state: CapacityState,
@@ -60,112 +355,39 @@ def place_job(
     ``release`` is each line's earliest day index. With ``take_materials`` false, stock
     is checked but not consumed (for lower bounds).
     """
-    out = Outcome()
-    finish: dict[int, int] = {}
-    group_day: dict[int, int] = {}
-    ndays = state.timeline.ndays
+    c = compile_job(job, state)
+    return place_compiled(c, state, order, release, take_materials=take_materials)
+
+
+def place_compiled(
+    c: Compiled,
+    state: CapacityState,
+    order: Sequence[int],
+    release: Sequence[int],
+    *,
+    take_materials: bool = True,
+) -> Outcome:
+    """``place_job`` for an already compiled job."""
+    d = decode(
+        c, state.free, state.stocks, order, release, take_materials=take_materials, record=True
+    )
+    out = Outcome(waits=d.waits)
     for t in order:
-        task = job.tasks[t]
-        est = release[task.line]
-        blocked = False
-        for p in task.preds:
-            if p not in finish:
-                blocked = True
-                break
-            est = max(est, finish[p] + 1)
-        if blocked:
-            continue
-        g = task.group
-        if g is not None and g in group_day:
-            est = max(est, group_day[g])
-        elif g is not None:
-            ready = _materials_ready(job, g, state, est, out)
-            if ready is None:
-                continue
-            est = ready
-        placed = _place(task, state, est, ndays)
-        if placed is None:
-            continue
-        if g is not None and g not in group_day:
-            group_day[g] = placed.start
-            if take_materials:
-                for m, q in job.groups[g].needs.items():
-                    state.stocks[m].take(placed.start, q)
-        for day, r, amount in placed.amounts:
-            state.free[r][day] -= amount
-        out.placements[t] = placed
-        finish[t] = placed.finish
-    for tasks in job.line_tasks:
-        ends = [finish.get(t) for t in tasks]
-        done = [e for e in ends if e is not None]
-        out.delivered.append(max(done) if ends and len(done) == len(ends) else None)
+        if d.start[t] >= 0:
+            out.placements[t] = Placement(t, d.start[t], d.finish[t], d.amounts[t])
+    out.delivered = delivered(c, d.finish)
     return out
 
 
-def _materials_ready(job: Job, g: int, state: CapacityState, est: int, out: Outcome) -> int | None:
+def _materials_ready(
+    job: Job, g: int, stocks: dict[str, Stock], est: int, waits: list[MaterialWait]
+) -> int | None:
     day = est
     for m, q in job.groups[g].needs.items():
-        ready = state.stocks[m].earliest(est, q)
+        ready = stocks[m].earliest(est, q)
         if ready is None or ready > est:
-            out.waits.append(MaterialWait(g, m, est, ready))
+            waits.append(MaterialWait(g, m, est, ready))
         if ready is None:
             return None
         day = max(day, ready)
     return day
-
-
-def _place(task: Task, state: CapacityState, est: int, ndays: int) -> Placement | None:
-    step = task.step
-    if step.resource is not None and step.effort is not None:
-        return _place_effort(task, state, est, ndays)
-    if step.uses:
-        return _place_fixed(task, state, est, ndays)
-    return _place_wait(task, state, est)
-
-
-def _place_effort(task: Task, state: CapacityState, est: int, ndays: int) -> Placement | None:
-    step = task.step
-    r = step.resource
-    assert r is not None and step.effort is not None
-    works, free = state.works[r], state.free[r]
-    cap = step.max_per_day if step.max_per_day is not None else float("inf")
-    remaining = step.effort
-    amounts: list[tuple[int, str, float]] = []
-    for day in range(max(est, 0), ndays):
-        if not works[day] or free[day] <= EPS:
-            continue
-        take = min(free[day], cap, remaining)
-        amounts.append((day, r, take))
-        remaining -= take
-        if remaining <= EPS:
-            return Placement(task.index, amounts[0][0], day, tuple(amounts))
-    return None
-
-
-def _place_fixed(task: Task, state: CapacityState, est: int, ndays: int) -> Placement | None:
-    step = task.step
-    assert step.uses is not None and step.days is not None
-    uses = list(step.uses.items())
-    run: list[int] = []
-    for day in range(max(est, 0), ndays):
-        if not all(state.works[r][day] for r, _ in uses):
-            continue
-        if all(state.free[r][day] + EPS >= units for r, units in uses):
-            run.append(day)
-            if len(run) == step.days:
-                amounts = tuple((d, r, units) for d in run for r, units in uses)
-                return Placement(task.index, run[0], run[-1], amounts)
-        else:
-            run = []
-    return None
-
-
-def _place_wait(task: Task, state: CapacityState, est: int) -> Placement | None:
-    days = task.step.days
-    assert days is not None
-    timeline = state.timeline
-    start = timeline.first_workday(est)
-    finish = timeline.add_workdays(start, days - 1)
-    if finish >= timeline.ndays:
-        return None
-    return Placement(task.index, start, finish, ())
