@@ -1,13 +1,200 @@
-"""Counter-offers for a deal that is not simply feasible (being implemented: issue 4)."""
+"""Counter-offers: what a rep can honestly promise instead of a deal that is not feasible.
+
+Every offer is a change to the deal (a later date, fewer units, a split, a feature
+dropped) or to the model (extra capacity, an earlier receipt) that the engine has been
+re-run with (``whatif.apply``), and is kept only when that run delivers the lines it is
+about by their dates. Offers are ranked best first (``RANK``).
+"""
 
 from __future__ import annotations
 
-from feasibility.engine.plan import Plan
-from feasibility.engine.result import DealResult, Offer
+from feasibility.engine.plan import Plan, prepare
+from feasibility.engine.remedies import earlier_material, extra_capacity
+from feasibility.engine.result import DealResult, Offer, OfferKind, Reason
+from feasibility.engine.trial import (
+    PROBE_BUDGET,
+    LineCase,
+    Targets,
+    delivered,
+    largest,
+    smallest,
+)
+from feasibility.engine.whatif import split_line, with_line
+from feasibility.models.capacity import Feature
 from feasibility.models.deal import Deal
+
+RANK: dict[OfferKind, int] = {
+    "extra_capacity": 0,
+    "earlier_material": 0,
+    "drop_feature": 1,
+    "split": 2,
+    "partial": 3,
+    "later_date": 5,
+}
+"""Best first: the whole scope on time (ops act), less scope on time, part of it late,
+fewer units, then later dates; a dropped feature that still misses the due date ranks 4."""
+
+TRIES = 3
+"""Candidate values verified after a search before an offer is given up."""
 
 
 def counter_offers(plan: Plan, deal: Deal, result: DealResult) -> list[Offer]:
     """Offers the rep can make instead, each verified by re-running the engine."""
-    del plan, deal, result
+    prepared = prepare(plan, deal)
+    ranked: list[tuple[int, int, int, Offer]] = []
+    for j, n in enumerate(prepared.lines):
+        case = LineCase(plan, prepared, j, result.lines[n])
+        for seq, offer in enumerate(line_offers(case, [r for r in result.reasons if r.line == n])):
+            rank = RANK[offer.kind]
+            if offer.kind == "drop_feature" and offer.date != case.line.due:
+                rank = 4
+            ranked.append((rank, n, seq, offer))
+    return [offer for *_, offer in sorted(ranked, key=lambda x: x[:3])]
+
+
+def line_offers(case: LineCase, reasons: list[Reason]) -> list[Offer]:
+    """The verified offers for one line (none when it has no due date)."""
+    line = case.line
+    if line.due is None:
+        return []
+    offering = next(o for o in case.plan.model.offerings if o.id == line.offering)
+    specs = {f: offering.features[f] for f in line.features}
+    unavailable = [f for f, spec in specs.items() if spec == "unavailable"]
+    if unavailable:
+        if len(unavailable) > 1:
+            return []
+        why = f"it cannot be promised with {offering.id}"
+        return drop_feature(case, unavailable[0], why, required=True)
+    codes = {r.code for r in reasons}
+    earliest = case.result.earliest
+    out: list[Offer] = []
+    if earliest is None or earliest > line.due:
+        out += later_date(case) + partial_and_split(case)
+        out += [
+            o
+            for f, spec in specs.items()
+            if isinstance(spec, Feature) and spec.steps
+            for o in drop_feature(case, f, "" if not spec.review else "no ops sign-off needed")
+        ]
+        bound = case.result.lower_bound
+        if "NOTICE" not in codes and (bound is None or bound <= line.due):
+            bottleneck = next((r.resource for r in reasons if r.code == "CAPACITY"), None)
+            out += extra_capacity(case, bottleneck)
+        out += earlier_material(case, list(offering.materials))
+        return out
+    if "LOW_SLACK" in codes:
+        out += later_date(case, slack=case.plan.model.policy.min_slack_days)
+    for f, spec in specs.items():
+        if isinstance(spec, Feature) and spec.review:
+            out += drop_feature(case, f, "no ops sign-off needed")
+    return out
+
+
+def later_date(case: LineCase, slack: int = 0) -> list[Offer]:
+    """The whole line by the earliest date the engine finds (with ``slack`` working days
+    to spare before it), trying the next working days when a re-run misses it."""
+    if case.result.earliest is None:
+        return []
+    tl = case.plan.timeline
+    day = tl.add_workdays(tl.index(case.result.earliest), slack)
+    for _ in range(TRIES):
+        target = _back(case, day, slack)
+        deal = with_line(case.deal, case.n, due=case.date(day))
+        if case.meets(deal, {case.n: target}):
+            message = f"{case.label}Promise {case.whole} by {case.date(day)}"
+            if slack:
+                message += f": that leaves the {slack} working days of slack policy asks for"
+            return [Offer("later_date", case.n, case.date(day), message=message)]
+        day = tl.add_workdays(day, 1)
+    return []
+
+
+def _back(case: LineCase, day: int, slack: int) -> int:
+    """The latest day with ``slack`` company working days after it up to ``day``."""
+    tl = case.plan.timeline
+    left = slack
+    while left > 0:
+        left -= tl.works(day)
+        day -= 1
+    return day
+
+
+def partial_and_split(case: LineCase) -> list[Offer]:
+    """The most units deliverable by the due date, and that many with the rest later."""
+    n, total, due = case.n, case.line.quantity, case.due
+    if total < 2:
+        return []
+
+    def ok(q: int) -> bool:
+        return case.meets(with_line(case.deal, n, quantity=q), {n: due}, probe=True)
+
+    found = largest(0, total, ok)
+    for q in range(found, max(found - TRIES, 0), -1):
+        if case.meets(with_line(case.deal, n, quantity=q), {n: due}):
+            when = case.date(due)
+            partial = Offer(
+                "partial",
+                n,
+                when,
+                quantity=q,
+                message=f"{case.label}Deliver {q} of {total} by {when}",
+            )
+            return [partial, *_split(case, q)]
+    return []
+
+
+def _split(case: LineCase, q: int) -> list[Offer]:
+    """``q`` units by the due date and the rest by the earliest date a re-run confirms."""
+    n, due, earliest = case.n, case.due, case.result.earliest
+    if earliest is None:
+        return []
+    tl = case.plan.timeline
+
+    def split(rest: int) -> tuple[Deal, Targets]:
+        return split_line(case.deal, n, q, case.date(due), case.date(rest)), {n: due, n + 1: rest}
+
+    def ok(rest: int) -> bool:
+        return case.meets(*split(rest), probe=True)
+
+    last = tl.index(earliest)
+    rest = smallest(due, last, ok)
+    for day in sorted({rest, tl.add_workdays(rest, 1), last}):
+        if case.meets(*split(day)):
+            when, other = case.date(due), case.date(day)
+            total = case.line.quantity
+            message = f"{case.label}Deliver {q} of {total} by {when}"
+            message += f" and the other {total - q} by {other}"
+            return [Offer("split", n, when, quantity=q, rest_date=other, message=message)]
+    return []
+
+
+def drop_feature(case: LineCase, feature: str, why: str, *, required: bool = False) -> list[Offer]:
+    """The line without ``feature``: by the due date if a re-run makes it, else by the
+    date that run reaches when it is earlier than with the feature (or, when the feature
+    is ``required`` to go, any date). A probe first rules out a feature that does not
+    delay the line."""
+    n, due, tl = case.n, case.due, case.plan.timeline
+    features = [f for f in case.line.features if f != feature]
+    without = with_line(case.deal, n, features=features)
+    now = case.result.earliest
+
+    def helps(got: int | None) -> bool:
+        return got is not None and (required or now is None or got <= due or case.date(got) < now)
+
+    if not helps(delivered(case.plan, without, {n: due}, PROBE_BUDGET)[n]):
+        return []
+    got = delivered(case.plan, without, {n: due}, case.plan.model.policy.search_schedules)[n]
+    note = f" ({why})" if why else ""
+    head = f"{case.label}Without {feature}{note}, {case.whole} by "
+    if got is not None and got <= due:
+        message = head + str(case.line.due)
+        return [Offer("drop_feature", n, case.line.due, feature=feature, message=message)]
+    if not helps(got):
+        return []
+    assert got is not None
+    for _ in range(TRIES):
+        when = case.date(got)
+        if case.meets(with_line(without, n, due=when), {n: got}):
+            return [Offer("drop_feature", n, when, feature=feature, message=head + str(when))]
+        got = tl.add_workdays(got, 1)
     return []

@@ -47,13 +47,25 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class ExtraCapacity:
+    """Extra capacity of one resource on each of its working days, in its unit."""
+
+    resource: str
+    amount_per_day: float
+    owner: str | None = None
+
+
+@dataclass(frozen=True)
 class Offer:
     """Something the rep can honestly promise instead, verified by re-running the engine."""
 
     kind: OfferKind
     line: int | None = None
+    """Index of the deal line the offer is about."""
     date: dt.date | None = None
+    """The delivery date promised (for a split: of the first ``quantity`` units)."""
     quantity: int | None = None
+    """For a partial or split delivery: the units delivered by ``date``."""
     rest_date: dt.date | None = None
     """For a split: the date the rest of the quantity is delivered."""
     feature: str | None = None
@@ -64,7 +76,20 @@ class Offer:
     material: str | None = None
     receipt_date: dt.date | None = None
     """For earlier material: the receipt as planned."""
+    needed_by: dt.date | None = None
+    """For earlier material: the day the receipt must be in stock instead."""
+    together: tuple[ExtraCapacity, ...] = ()
+    """For extra capacity: other resources needed as well, over the same window."""
+    owner: str | None = None
+    """Whom in operations to ask (for extra capacity: about ``resource``)."""
     message: str = ""
+
+    @property
+    def extras(self) -> tuple[ExtraCapacity, ...]:
+        """For extra capacity: every resource and its amount, ``resource`` first."""
+        if self.resource is None or self.amount_per_day is None:
+            return self.together
+        return (ExtraCapacity(self.resource, self.amount_per_day, self.owner), *self.together)
 
 
 @dataclass(frozen=True)

@@ -92,13 +92,18 @@ def offer_json(o: Offer) -> dict[str, Any]:
     """An offer: its kind and the fields that apply to it."""
     out: dict[str, Any] = {"kind": o.kind}
     fields = (
-        "line", "quantity", "date", "rest_date", "feature", "resource",
-        "amount_per_day", "from_", "to", "material", "receipt_date",
+        "line", "quantity", "date", "rest_date", "feature", "resource", "amount_per_day",
+        "from_", "to", "material", "receipt_date", "needed_by", "owner",
     )  # fmt: skip
     for key in fields:
         value = getattr(o, key)
         if value is not None:
             out[key.rstrip("_")] = value
+    if o.together:
+        out["together"] = [
+            {"resource": e.resource, "amount_per_day": e.amount_per_day, "owner": e.owner}
+            for e in o.together
+        ]
     out["message"] = o.message
     return out
 

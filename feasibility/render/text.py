@@ -43,8 +43,7 @@ def deal_text(d: DealResult, result: CheckResult, show_schedule: bool) -> Render
         body.append(_reasons_table(d))
     if d.offers:
         body.append(Text("You could promise instead", style="bold"))
-        for o in d.offers:
-            body.append(Text(f"  • {o.message}"))
+        body.append(_offers_table(d))
     if show_schedule:
         body.append(_schedule_table(d))
     title = f"{d.id} · {d.customer}" + (f" · {d.owner}" if d.owner else "")
@@ -76,6 +75,16 @@ def _reasons_table(d: DealResult) -> Table:
         where = f"line {r.line}: " if r.line is not None else ""
         who = f" → {r.owner}" if r.owner else ""
         table.add_row(r.code, Text.assemble(f"{where}{r.message}", (who, "cyan")))
+    return table
+
+
+def _offers_table(d: DealResult) -> Table:
+    """The offers, best first, one bullet each (wrapped lines stay indented)."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column()
+    for o in d.offers:
+        table.add_row("•", o.message)
     return table
 
 
