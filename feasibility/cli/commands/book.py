@@ -1,0 +1,81 @@
+"""`feasibility book DEAL`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from feasibility.cli.app import app
+from feasibility.cli.boundary import finish
+from feasibility.cli.options import AsOfOpt, CapacityOpt, CheckFormat, DebugOpt, as_of_date
+from feasibility.cli.output import emit
+from feasibility.errors import InputError
+from feasibility.render import json_out, markdown, text
+from feasibility.store.bookings import BookRequest, book_deal
+from feasibility.workspace import capacity_path, load_workspace, read_deal
+
+
+@app.command()
+def book(
+    deal: Annotated[Path, typer.Argument(help="Deal file to book.", show_default=False)],
+    capacity: CapacityOpt = None,
+    as_of: AsOfOpt = None,
+    accept_risk: Annotated[
+        bool, typer.Option("--accept-risk", help="Book it even if it is at risk.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Book it whatever the verdict (needs --reason).")
+    ] = False,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Why a deal that is not feasible is booked anyway."),
+    ] = None,
+    hold_until: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--hold-until",
+            formats=["%Y-%m-%d"],
+            help="A tentative hold: stops counting after this date (YYYY-MM-DD).",
+            show_default=False,
+        ),
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace an existing booking of the same id.")
+    ] = False,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Who books it [default: $USER].", show_default=False),
+    ] = None,
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        CheckFormat.text
+    ),
+    debug: DebugOpt = False,
+) -> None:
+    """Check a deal, then record it as a commitment in the bookings folder.
+
+    Example: feasibility book examples/on-time.yaml --as-of 2026-11-23
+    """
+
+    def body() -> int:
+        workspace = load_workspace(capacity_path(capacity))
+        loaded, problems = read_deal(deal, workspace.capacity)
+        if loaded is None:
+            raise InputError(problems)
+        who = by or os.environ.get("USER") or "unknown"
+        hold = hold_until.date() if hold_until else None
+        request = BookRequest(who, hold, accept_risk, force, reason, replace)
+        outcome = book_deal(workspace, loaded.deal, as_of_date(as_of), request)
+        if fmt is CheckFormat.json:
+            emit(json_out.check_json(outcome.check))
+        elif fmt is CheckFormat.markdown:
+            emit(markdown.check_markdown(outcome.check))
+        else:
+            emit(text.check_text(outcome.check))
+        typer.echo(outcome.message, err=True)
+        return outcome.exit_code
+
+    finish(body, debug=debug)

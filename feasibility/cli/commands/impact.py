@@ -1,0 +1,100 @@
+"""`feasibility impact OLD NEW` and `feasibility impact --base GIT_REF [FILE]`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from feasibility.cli.app import app
+from feasibility.cli.boundary import finish
+from feasibility.cli.options import AsOfOpt, CapacityOpt, DebugOpt, as_of_date
+from feasibility.cli.output import emit
+from feasibility.engine.impact import capacity_at, compare
+from feasibility.errors import ExitCode, InputError, UsageError
+from feasibility.render import impact as render
+from feasibility.workspace import LoadedCapacity, capacity_path, load_workspace, read_capacity
+
+
+class ImpactFormat(StrEnum):
+    """Output formats of `impact`."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    github = "github"
+
+
+class FailOn(StrEnum):
+    """When `impact` exits 1."""
+
+    worse = "worse"
+    broken = "broken"
+
+
+@app.command()
+def impact(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="OLD NEW capacity files; with --base, the capacity file "
+            "[default: --capacity, $FEASIBILITY_CAPACITY or ./capacity.yaml].",
+            show_default=False,
+        ),
+    ] = None,
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base", help="Compare with the file at this git revision.", show_default=False
+        ),
+    ] = None,
+    capacity: CapacityOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: Annotated[ImpactFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ImpactFormat.text
+    ),
+    fail_on: Annotated[
+        FailOn,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when any booking got worse, or only when a booked line is broken.",
+        ),
+    ] = FailOn.worse,
+    debug: DebugOpt = False,
+) -> None:
+    """Re-check every booking under two versions of the capacity file; list what got worse.
+
+    Example: feasibility impact --base origin/main --format markdown
+    """
+
+    def body() -> int:
+        old, new = _versions(files or [], base, capacity)
+        result = compare(old, load_workspace(new), as_of_date(as_of))
+        renderers = {
+            ImpactFormat.json: render.impact_json,
+            ImpactFormat.markdown: render.impact_markdown,
+            ImpactFormat.github: render.impact_github,
+        }
+        emit(renderers.get(fmt, render.impact_text)(result))
+        return ExitCode.FAILED if result.failed(fail_on.value) else ExitCode.OK
+
+    finish(body, debug=debug)
+
+
+def _versions(
+    files: list[Path], base: str | None, capacity: Path | None
+) -> tuple[LoadedCapacity, Path]:
+    """The old version and the path of the new one, from OLD NEW or --base REF [FILE]."""
+    if base is None:
+        if len(files) != 2 or capacity is not None:
+            raise UsageError("give two capacity files, OLD NEW, or --base GIT_REF [FILE]")
+        old, problems = read_capacity(files[0])
+        if old is None:
+            raise InputError(problems)
+        return old, files[1]
+    if len(files) > 1 or (files and capacity is not None):
+        raise UsageError("with --base give one capacity file, as FILE or --capacity")
+    new = files[0] if files else capacity_path(capacity)
+    return capacity_at(base, new), new

@@ -1,0 +1,311 @@
+"""The bookings folder: book a deal (check, then write it atomically) and release it.
+
+A booking is written to a temporary file ``.<id>.yaml.tmp-<random>`` in the bookings folder,
+flushed to disk, then hard-linked to ``<id>.yaml``: the link fails when the name exists, so of
+two writers exactly one wins, and the booking is there whole or not at all. ``--replace``
+renames the temporary file over the old booking instead. Temporary files start with a dot, so
+loading the bookings ignores any that a crash left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from feasibility.engine.check import check_deals
+from feasibility.engine.plan import build_plan
+from feasibility.engine.result import CheckResult, DealResult
+from feasibility.errors import ExitCode, InputError, Problem, StoreError, UsageError
+from feasibility.io.yamlio import dump
+from feasibility.models.capacity import CapacityFile
+from feasibility.models.common import ID_MAX_LENGTH, ID_PATTERN
+from feasibility.models.deal import Booking, Deal
+from feasibility.validation.schema import did_you_mean
+from feasibility.workspace import LoadedCapacity, Workspace
+
+SUFFIXES = (".yaml", ".yml")
+"""File names a booking may have; `book` writes ``.yaml``."""
+
+HEADER = """\
+# yaml-language-server: $schema=../schemas/deal.schema.json
+#
+# Written by `feasibility book`: a commitment. Remove it with `feasibility release {id}`.
+"""
+
+
+@dataclass(frozen=True)
+class BookRequest:
+    """How to book: who, for how long, and which verdicts to accept."""
+
+    by: str
+    """Who books it (recorded in the booking)."""
+    hold_until: dt.date | None = None
+    """A tentative hold that stops counting after this day."""
+    accept_risk: bool = False
+    """Book an at-risk deal."""
+    force: bool = False
+    """Book whatever the verdict; needs ``reason``."""
+    reason: str | None = None
+    """Why a deal that is not feasible is booked anyway (recorded as ``forced_reason``)."""
+    replace: bool = False
+    """Replace an existing booking of the same id."""
+
+
+@dataclass(frozen=True)
+class BookOutcome:
+    """The check a booking rests on, and whether it was written (``path``) or refused."""
+
+    check: CheckResult
+    path: Path | None
+    message: str
+    exit_code: ExitCode
+
+    @property
+    def deal(self) -> DealResult:
+        """The checked deal."""
+        return self.check.deals[0]
+
+
+def book_deal(
+    workspace: Workspace, deal: Deal, as_of: dt.date, request: BookRequest
+) -> BookOutcome:
+    """Check ``deal`` against the other bookings on ``as_of``; write it if its verdict allows.
+
+    Raises ``UsageError`` for contradictory options and ``StoreError`` when the id is taken
+    (without ``replace``) or the file cannot be written.
+    """
+    _check_request(request, as_of)
+    folder = bookings_folder(workspace.capacity)
+    taken = existing_booking(folder, deal.id)
+    if taken is not None and not request.replace:
+        raise _exists(deal.id, taken)
+    model = workspace.capacity.model
+    others = [b for b in workspace.booked_deals if b.id != deal.id]
+    check = check_deals(model, others, [deal], as_of)
+    verdict = check.deals[0].verdict
+    refusal = _refusal(deal.id, verdict, request)
+    if refusal is not None:
+        return BookOutcome(check, None, refusal[1], refusal[0])
+    booked = _with_booking(deal, as_of, request, forced=False)
+    harmed = displaced(model, others, booked, as_of)
+    if harmed and not request.force:
+        message = (
+            f"not booked: {deal.id} would take capacity that earlier commitments need: "
+            f"{'; '.join(harmed)}; book it anyway only with --force --reason TEXT"
+        )
+        return BookOutcome(check, None, message, ExitCode.FAILED)
+    if harmed or verdict != "feasible":
+        booked = _with_booking(deal, as_of, request, forced=True)
+    path = write_booking(folder, deal.id, render_booking(booked), replace=request.replace)
+    hold = f", held until {request.hold_until}" if request.hold_until else ""
+    message = f"booked {deal.id} ({verdict.replace('_', ' ')}{hold}) in {path}"
+    return BookOutcome(check, path, message, ExitCode.OK)
+
+
+def _check_request(request: BookRequest, as_of: dt.date) -> None:
+    if request.reason is not None and not request.reason.strip():
+        raise UsageError("--reason is empty; say why the deal is booked anyway")
+    if request.force and request.reason is None:
+        raise UsageError("--force needs --reason TEXT: say why the deal is booked anyway")
+    if request.hold_until is not None and request.hold_until < as_of:
+        raise UsageError(
+            f"--hold-until {request.hold_until} is before the check date {as_of}; "
+            "a hold must last at least until then"
+        )
+
+
+def _with_booking(deal: Deal, as_of: dt.date, request: BookRequest, *, forced: bool) -> Deal:
+    """The deal with its ``booking:`` block (``forced_reason`` only when ``forced``)."""
+    block = Booking(
+        booked_on=as_of,
+        by=request.by,
+        hold_until=request.hold_until,
+        forced_reason=request.reason if forced else None,
+    )
+    return deal.model_copy(update={"booking": block})
+
+
+def _refusal(deal_id: str, verdict: str, request: BookRequest) -> tuple[ExitCode, str] | None:
+    """Why a verdict is not enough to book with the options given, with the exit code."""
+    if verdict == "infeasible" and not request.force:
+        message = (
+            f"not booked: {deal_id} is infeasible; book it anyway only with --force --reason TEXT"
+        )
+        return ExitCode.FAILED, message
+    if verdict == "at_risk" and not (request.accept_risk or request.force):
+        message = (
+            f"not booked: {deal_id} is at risk; book it anyway with --accept-risk "
+            "(and --reason TEXT to record why)"
+        )
+        return ExitCode.AT_RISK, message
+    return None
+
+
+def displaced(
+    model: CapacityFile, others: Sequence[Deal], booked: Deal, as_of: dt.date
+) -> list[str]:
+    """Booked lines that meet their due date without ``booked`` and miss it with it.
+
+    The check places the new deal after every booking; in booking order (booked_on, then id)
+    it may come earlier, e.g. before a booking of the same day with a larger id.
+    """
+    before = {
+        (o.deal.id, line.line)
+        for o in build_plan(model, others, as_of).bookings
+        for line in o.lines
+        if line.broken
+    }
+    out = []
+    for outcome in build_plan(model, [*others, booked], as_of).bookings:
+        deal = outcome.deal
+        for line in outcome.lines:
+            if deal.id != booked.id and line.broken and (deal.id, line.line) not in before:
+                owner = f" (owner: {deal.owner})" if deal.owner else ""
+                out.append(f"{deal.id} line {line.line} due {line.due}{owner}")
+    return out
+
+
+def render_booking(booked: Deal) -> str:
+    """The booking file: a header, then the deal's own keys and its ``booking:`` block."""
+    data = booked.model_dump(mode="python", by_alias=True, exclude_unset=True, exclude={"booking"})
+    if booked.booking is not None:
+        data["booking"] = booked.booking.model_dump(mode="python", exclude_none=True)
+    return HEADER.format(id=booked.id) + dump(data)
+
+
+def bookings_folder(capacity: LoadedCapacity) -> Path:
+    """The bookings folder of a capacity file; refused when it lies outside the file's folder."""
+    folder = capacity.bookings_dir
+    base = capacity.path.parent.resolve()
+    real = folder.resolve()
+    if real != base and base not in real.parents:
+        line, col = capacity.doc.where(("bookings",))
+        message = (
+            f"bookings folder '{capacity.model.bookings}' is outside the capacity file's folder; "
+            "keep it beside capacity.yaml"
+        )
+        raise InputError([Problem(capacity.doc.file, line, col, message)])
+    return folder
+
+
+def booking_path(folder: Path, deal_id: str) -> Path:
+    """Where booking ``deal_id`` is written: ``<folder>/<id>.yaml``, never anywhere else."""
+    if len(deal_id) > ID_MAX_LENGTH or re.fullmatch(ID_PATTERN, deal_id) is None:
+        stem = Path(deal_id).stem
+        named = deal_id.endswith(SUFFIXES) and re.fullmatch(ID_PATTERN, stem)
+        hint = f" (did you mean '{stem}'?)" if named else ""
+        raise UsageError(
+            f"'{deal_id}' is not a deal id{hint}; an id has letters, digits, '.', '_' or '-', "
+            f"starts with a letter or digit and has at most {ID_MAX_LENGTH} characters"
+        )
+    path = folder / f"{deal_id}.yaml"
+    if path.resolve().parent != folder.resolve():
+        raise StoreError(f"{path} is a link that leads out of the bookings folder; remove it")
+    return path
+
+
+def existing_booking(folder: Path, deal_id: str) -> Path | None:
+    """The file booking ``deal_id`` in the folder (``.yaml`` or ``.yml``), if any."""
+    booking_path(folder, deal_id)
+    for suffix in SUFFIXES:
+        path = folder / f"{deal_id}{suffix}"
+        if os.path.lexists(path):
+            return path
+    return None
+
+
+def write_booking(folder: Path, deal_id: str, text: str, *, replace: bool = False) -> Path:
+    """Write a booking atomically; without ``replace``, fail if the id is booked (even by a
+    concurrent writer). Returns the booking's path."""
+    target = booking_path(folder, deal_id)
+    taken = existing_booking(folder, deal_id)
+    if taken is not None and not replace:
+        raise _exists(deal_id, taken)
+    temp = folder / f".{deal_id}.yaml.tmp-{secrets.token_hex(8)}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_synced(temp, text.encode("utf-8"))
+        if replace:
+            temp.replace(target)
+            for suffix in SUFFIXES[1:]:  # an old booking under another name
+                (folder / f"{deal_id}{suffix}").unlink(missing_ok=True)
+        else:
+            os.link(temp, target)
+    except FileExistsError:
+        raise _exists(deal_id, target) from None
+    except OSError as error:
+        raise StoreError(f"cannot write {target}: {error.strerror or error}") from None
+    finally:
+        temp.unlink(missing_ok=True)
+    _sync_folder(folder)
+    return target
+
+
+def remove_booking(folder: Path, deal_id: str) -> Path:
+    """Delete booking ``deal_id``; returns the path removed."""
+    path = existing_booking(folder, deal_id)
+    if path is None:
+        raise _missing(folder, deal_id)
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        raise _missing(folder, deal_id) from None
+    except OSError as error:
+        raise StoreError(f"cannot remove {path}: {error.strerror or error}") from None
+    _sync_folder(folder)
+    return path
+
+
+def release_booking(capacity: LoadedCapacity, deal_id: str) -> Path:
+    """Remove the booking ``deal_id`` of a capacity file's bookings folder."""
+    return remove_booking(bookings_folder(capacity), deal_id)
+
+
+def _missing(folder: Path, deal_id: str) -> StoreError:
+    try:
+        names = [p.name for p in folder.iterdir()]
+    except OSError:
+        names = []
+    booked = sorted(Path(n).stem for n in names if n.endswith(SUFFIXES) and not n.startswith("."))
+    hint = did_you_mean(deal_id, booked) or (
+        f" (booked: {', '.join(booked)})" if booked else " (nothing is booked)"
+    )
+    return StoreError(f"there is no booking '{deal_id}' in {folder}{hint}")
+
+
+def _exists(deal_id: str, path: Path) -> StoreError:
+    return StoreError(
+        f"{deal_id} is already booked ({path}); use --replace to book it again, "
+        f"or `feasibility release {deal_id}` first"
+    )
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    """Create ``path`` (never an existing file), write ``data`` and flush it to disk."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the folder's entries to disk where the platform allows it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
