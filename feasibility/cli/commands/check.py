@@ -12,7 +12,7 @@ from feasibility.cli.boundary import finish
 from feasibility.cli.options import AsOfOpt, CapacityOpt, CheckFormat, DebugOpt, as_of_date
 from feasibility.cli.output import emit
 from feasibility.engine.check import check_deals
-from feasibility.render import json_out, markdown, text
+from feasibility.render import export, json_out, markdown, timeline
 from feasibility.verdicts import check_exit_code
 from feasibility.workspace import capacity_path, load_deals, load_workspace
 
@@ -28,6 +28,20 @@ def check(
     schedule: Annotated[
         bool, typer.Option("--schedule", help="Show the schedule in text.")
     ] = False,
+    show_timeline: Annotated[
+        bool, typer.Option("--timeline", help="Show a Gantt chart of each deal's schedule.")
+    ] = False,
+    svg: Annotated[
+        Path | None,
+        typer.Option(
+            "--svg",
+            metavar="FILE",
+            help="Also save the text view as an SVG picture (any --format).",
+        ),
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", metavar="FILE", help="Also save it as an HTML page.")
+    ] = None,
     debug: DebugOpt = False,
 ) -> None:
     """Score deals against the model: verdict, score, per-line dates, reasons, offers.
@@ -42,12 +56,14 @@ def check(
         result = check_deals(
             workspace.capacity.model, workspace.booked_deals, [d.deal for d in loaded], day
         )
+        picture = timeline.check_view(result, show_schedule=schedule, show_timeline=show_timeline)
         if fmt is CheckFormat.json:
             emit(json_out.check_json(result))
         elif fmt is CheckFormat.markdown:
             emit(markdown.check_markdown(result))
         else:
-            emit(text.check_text(result, show_schedule=schedule))
+            emit(picture)
+        export.save_pictures(picture, svg_file=svg, html_file=html, title="feasibility check")
         return check_exit_code(result)
 
     finish(body, debug=debug)

@@ -1,0 +1,96 @@
+"""`feasibility load`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from feasibility.cli.app import app
+from feasibility.cli.boundary import finish
+from feasibility.cli.options import AsOfOpt, CapacityOpt, DebugOpt, as_of_date
+from feasibility.cli.output import emit
+from feasibility.engine.load import DEFAULT_WEEKS, load_report
+from feasibility.errors import ExitCode
+from feasibility.render import export, heatmap
+from feasibility.workspace import capacity_path, load_deals, load_workspace
+
+
+class LoadFormat(StrEnum):
+    """Output formats of `load`."""
+
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def load(
+    capacity: CapacityOpt = None,
+    as_of: AsOfOpt = None,
+    start: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--from",
+            formats=["%Y-%m-%d"],
+            metavar="DATE",
+            help="First week: the one holding this date [default: the check date's].",
+            show_default=False,
+        ),
+    ] = None,
+    weeks: Annotated[int, typer.Option("--weeks", min=1, help="Number of weeks.")] = DEFAULT_WEEKS,
+    resources: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--resource", "-r", metavar="ID", help="Show this resource (repeat) [default: all]."
+        ),
+    ] = None,
+    deal: Annotated[
+        Path | None,
+        typer.Option("--with", metavar="DEAL", help="Overlay this deal file's work."),
+    ] = None,
+    fmt: Annotated[LoadFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        LoadFormat.text
+    ),
+    svg: Annotated[
+        Path | None,
+        typer.Option(
+            "--svg", metavar="FILE", help="Also save the heatmap as an SVG picture (any --format)."
+        ),
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", metavar="FILE", help="Also save it as an HTML page.")
+    ] = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Utilization of each resource by week (booked vs capacity), optionally with a deal.
+
+    Example: feasibility load --as-of 2026-11-23 --with examples/late.yaml
+    """
+
+    def body() -> int:
+        workspace = load_workspace(capacity_path(capacity))
+        overlay = load_deals([deal])[0].deal if deal else None
+        result = load_report(
+            workspace.capacity.model,
+            workspace.booked_deals,
+            as_of_date(as_of),
+            start=start.date() if start else None,
+            weeks=weeks,
+            resources=resources or [],
+            deal=overlay,
+        )
+        picture = heatmap.load_text(result)
+        if fmt is LoadFormat.json:
+            emit(heatmap.load_json(result))
+        elif fmt is LoadFormat.csv:
+            emit(heatmap.load_csv(result))
+        else:
+            emit(picture)
+        export.save_pictures(picture, svg_file=svg, html_file=html, title="feasibility load")
+        return ExitCode.OK
+
+    finish(body, debug=debug)

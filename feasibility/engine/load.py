@@ -1,0 +1,168 @@
+"""Weekly load of each resource: capacity, work already booked, and a deal's work overlaid.
+
+Weeks run Monday to Sunday. Amounts are in the resource's unit. Days before the check date
+are the past, which the engine does not plan: they count neither capacity nor work, so the
+week holding the check date counts only its days from the check date on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from feasibility.engine.check import check_deal
+from feasibility.engine.plan import Plan, build_plan
+from feasibility.engine.result import DealResult
+from feasibility.engine.timeline import EPS
+from feasibility.errors import UsageError
+from feasibility.models.capacity import CapacityFile, Resource
+from feasibility.models.deal import Deal
+from feasibility.validation.schema import did_you_mean
+
+DEFAULT_WEEKS = 12
+"""Weeks shown when none are asked for."""
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday on or before ``day``."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class WeekLoad:
+    """One resource in one week; amounts in the resource's unit."""
+
+    start: dt.date
+    """The Monday the week starts on."""
+    capacity: float
+    """Gross capacity of the week's days from the check date on (before any work)."""
+    booked: float
+    """Capacity taken by reservations and bookings."""
+    deal: float = 0.0
+    """Capacity the overlaid deal's schedule takes (0 without a deal)."""
+
+    @property
+    def utilization(self) -> float | None:
+        """Share of capacity booked or reserved; None when there is no capacity that week."""
+        return self.booked / self.capacity if self.capacity > EPS else None
+
+    @property
+    def with_deal(self) -> float | None:
+        """Share of capacity taken once the deal's work is added; None without capacity."""
+        return (self.booked + self.deal) / self.capacity if self.capacity > EPS else None
+
+
+@dataclass(frozen=True)
+class ResourceLoad:
+    """One resource's load, week by week."""
+
+    resource: Resource
+    weeks: list[WeekLoad]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The load of the chosen resources over consecutive weeks, on one check date."""
+
+    as_of: dt.date
+    company: str
+    target: float
+    """``policy.target_utilization``: loading above this share of capacity is at risk."""
+    start: dt.date
+    """The Monday of the first week."""
+    weeks: int
+    resources: list[ResourceLoad]
+    deal: DealResult | None = None
+    """The overlaid deal, checked against the bookings (None without ``--with``)."""
+
+    @property
+    def mondays(self) -> list[dt.date]:
+        """The first day of each week shown."""
+        return [self.start + dt.timedelta(weeks=w) for w in range(self.weeks)]
+
+    @property
+    def end(self) -> dt.date:
+        """The Sunday of the last week."""
+        return self.start + dt.timedelta(days=7 * self.weeks - 1)
+
+
+def load_report(
+    model: CapacityFile,
+    bookings: Sequence[Deal],
+    as_of: dt.date,
+    *,
+    start: dt.date | None = None,
+    weeks: int = DEFAULT_WEEKS,
+    resources: Sequence[str] = (),
+    deal: Deal | None = None,
+) -> LoadResult:
+    """Weekly load from the week of ``start`` (default: the check date) for ``weeks`` weeks.
+
+    ``resources`` picks resources by id (default: all, in file order); ``deal`` is checked
+    against the bookings and its schedule overlaid. Raises ``UsageError`` for an unknown
+    resource, a start before the check date's week, or weeks beyond the planning horizon.
+    """
+    plan = build_plan(model, bookings, as_of)
+    first = week_start(start or as_of)
+    if first < week_start(as_of):
+        raise UsageError(
+            f"--from {start} is before the week of the check date {as_of}: the past is not "
+            "planned; use --as-of to look at another date"
+        )
+    last = plan.timeline.index(first) + 7 * weeks - 1
+    if last >= plan.timeline.ndays:
+        end = plan.timeline.date(plan.timeline.ndays - 1)
+        raise UsageError(
+            f"--weeks {weeks}: the model plans up to {end} (policy.horizon_days); ask for fewer"
+        )
+    overlay = None if deal is None else check_deal(plan, deal)
+    return LoadResult(
+        as_of=as_of,
+        company=model.company,
+        target=model.policy.target_utilization,
+        start=first,
+        weeks=weeks,
+        resources=[
+            resource_load(plan, r, first, weeks, overlay) for r in pick_resources(model, resources)
+        ],
+        deal=overlay,
+    )
+
+
+def pick_resources(model: CapacityFile, ids: Sequence[str]) -> list[Resource]:
+    """The resources named (all when none are), in file order; unknown ids are usage errors."""
+    known = [r.id for r in model.resources]
+    for rid in ids:
+        if rid not in known:
+            hint = did_you_mean(rid, known) or f"; resources: {', '.join(known)}"
+            raise UsageError(f"--resource: no resource '{rid}'{hint}")
+    return [r for r in model.resources if not ids or r.id in ids]
+
+
+def resource_load(
+    plan: Plan, resource: Resource, first: dt.date, weeks: int, deal: DealResult | None
+) -> ResourceLoad:
+    """``resource``'s weeks from the Monday ``first``: gross capacity, booked = gross - free."""
+    timeline = plan.timeline
+    gross = plan.resources[resource.id].capacity
+    free = plan.state.free[resource.id]
+    by_day: defaultdict[int, float] = defaultdict(float)
+    for step in deal.schedule if deal else []:
+        for day, rid, amount in step.daily:
+            if rid == resource.id:
+                by_day[timeline.index(day)] += amount
+    out: list[WeekLoad] = []
+    for w in range(weeks):
+        lo = timeline.index(first) + 7 * w
+        days = range(max(lo, 0), lo + 7)
+        out.append(
+            WeekLoad(
+                start=timeline.date(lo),
+                capacity=sum(gross[i] for i in days),
+                booked=sum(max(0.0, gross[i] - free[i]) for i in days),
+                deal=sum(by_day[i] for i in days),
+            )
+        )
+    return ResourceLoad(resource, out)
