@@ -10,6 +10,8 @@ from typing import Annotated
 import typer
 
 from feasibility import __version__
+from feasibility.cli.options import ColorOpt
+from feasibility.cli.output import ColorMode, set_color_mode
 
 app = typer.Typer(
     name="feasibility",
@@ -34,8 +36,10 @@ def _root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    color: ColorOpt = ColorMode.auto,
 ) -> None:
     """Check deals against operations' real capacity before promising them."""
+    set_color_mode(color)
 
 
 def main() -> None:

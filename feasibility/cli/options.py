@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from feasibility.cli.output import ColorMode
 from feasibility.errors import UsageError
 from feasibility.workspace import today
 
@@ -27,6 +28,16 @@ AsOfOpt = Annotated[
         "--as-of",
         help="Date the check is made on, YYYY-MM-DD [default: today]. Makes results reproducible.",
         show_default=False,
+    ),
+]
+ColorOpt = Annotated[
+    ColorMode,
+    typer.Option(
+        "--color",
+        envvar="FEASIBILITY_COLOR",
+        case_sensitive=False,
+        help="Colour text output: auto (on a terminal, unless NO_COLOR is set), always, never. "
+        "Machine formats (json, csv, github, markdown) are never coloured.",
     ),
 ]
 DebugOpt = Annotated[

@@ -1,22 +1,75 @@
-"""Writing results to the terminal: rich for people, raw text for machine formats."""
+"""Writing results to the terminal: rich for people, raw text for machine formats.
+
+Colour follows the global ``--color`` mode: ``auto`` colours text output only when stdout
+is a terminal and ``NO_COLOR`` is unset or empty; ``always`` and ``never`` override both.
+Machine formats (json, csv, github, markdown) are strings, written verbatim: never
+coloured, never wrapped.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
 
 from rich.console import Console, RenderableType
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 PLAIN_WIDTH = 100
 """Width of text output when stdout is not a terminal (files, pipes, tests)."""
+PROGRESS_MIN = 20
+"""Runs of more items than this show a progress bar (on a terminal's stderr only)."""
+
+
+class ColorMode(StrEnum):
+    """When text output is coloured (``--color``)."""
+
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+_mode = ColorMode.auto
+
+
+def set_color_mode(mode: ColorMode) -> None:
+    """Set the colour mode for the rest of the process (the global ``--color`` option)."""
+    global _mode
+    _mode = mode
+
+
+def color_mode() -> ColorMode:
+    """The colour mode in force."""
+    return _mode
+
+
+def _no_color_env() -> bool:
+    return bool(os.environ.get("NO_COLOR"))
 
 
 def console() -> Console:
-    """A console for stdout: colour only on a terminal, never with NO_COLOR."""
+    """A console for stdout, coloured as the colour mode says."""
     tty = sys.stdout.isatty()
+    width = None if tty else PLAIN_WIDTH
+    if _mode is ColorMode.always:
+        dumb = os.environ.get("TERM", "").lower() in {"dumb", "unknown"}
+        return Console(
+            width=width,
+            force_terminal=True,
+            no_color=False,
+            color_system="standard" if dumb else "auto",
+            highlight=False,
+            soft_wrap=False,
+        )
+    if _mode is ColorMode.never:
+        return Console(
+            width=width, color_system=None, no_color=True, highlight=False, soft_wrap=False
+        )
     return Console(
-        width=None if tty else PLAIN_WIDTH,
-        no_color=bool(os.environ.get("NO_COLOR")) or not tty,
+        width=width,
+        no_color=_no_color_env() or not tty,
         highlight=False,
         soft_wrap=False,
     )
@@ -32,3 +85,26 @@ def emit(result: RenderableType | str, *, soft_wrap: bool = False) -> None:
         sys.stdout.flush()
     else:
         console().print(result, soft_wrap=soft_wrap)
+
+
+@contextmanager
+def progress(total: int, description: str) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr for a run of ``total`` items; yields "one more item done".
+
+    Shown only for more than ``PROGRESS_MIN`` items and when stderr is a terminal, so pipes,
+    logs and machine formats on stdout never see it; it is erased when the run ends.
+    """
+    if total <= PROGRESS_MIN or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    plain = _mode is ColorMode.never or (_mode is ColorMode.auto and _no_color_env())
+    err = Console(file=sys.stderr, color_system=None if plain else "auto", no_color=plain)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda: bar.advance(task)

@@ -3,6 +3,26 @@
 The order here is the order of `feasibility --help`.
 """
 
-from feasibility.cli.commands import check, validate, schema  # noqa: I001
+from feasibility.cli.commands import (  # noqa: I001
+    check,
+    validate,
+    book,
+    release,
+    impact,
+    load,
+    schema,
+    pipeline,
+    init,
+)
 
-__all__ = ["check", "schema", "validate"]
+__all__ = [
+    "book",
+    "check",
+    "impact",
+    "init",
+    "load",
+    "pipeline",
+    "release",
+    "schema",
+    "validate",
+]

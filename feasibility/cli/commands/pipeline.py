@@ -1,0 +1,75 @@
+"""`feasibility pipeline FILE.csv`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from feasibility.cli.app import app
+from feasibility.cli.boundary import finish
+from feasibility.cli.options import AsOfOpt, CapacityOpt, DebugOpt, as_of_date
+from feasibility.cli.output import emit, progress
+from feasibility.engine.pipeline import check_pipeline
+from feasibility.io.pipeline_csv import parse_columns, read_pipeline
+from feasibility.render import pipeline as render
+from feasibility.verdicts import EXIT
+from feasibility.workspace import capacity_path, load_workspace
+
+
+class PipelineFormat(StrEnum):
+    """Output formats of `pipeline`."""
+
+    text = "text"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+@app.command()
+def pipeline(
+    file: Annotated[
+        Path, typer.Argument(help="CSV export: one row per deal line.", show_default=False)
+    ],
+    capacity: CapacityOpt = None,
+    as_of: AsOfOpt = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            metavar="FIELD=HEADER",
+            help="Read FIELD from the column named HEADER (repeat). Fields: id, customer, owner, "
+            "start, offering, quantity, due, features [default: each field's own name].",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[PipelineFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        PipelineFormat.text
+    ),
+    debug: DebugOpt = False,
+) -> None:
+    """Check every deal of a CRM export, alone and as if the earlier ones closed.
+
+    Example: feasibility pipeline examples/pipeline.csv --as-of 2026-11-23
+    """
+
+    def body() -> int:
+        columns = parse_columns(column or [])
+        day = as_of_date(as_of)
+        workspace = load_workspace(capacity_path(capacity))
+        rows = read_pipeline(file, columns)
+        with progress(len(rows), "checking deals") as advance:
+            result = check_pipeline(
+                workspace.capacity.model,
+                workspace.booked_deals,
+                [r.deal for r in rows],
+                day,
+                lines=[r.line for r in rows],
+                progress=advance,
+            )
+        emit(render.pipeline_output(result, str(file), fmt.value))
+        return EXIT[result.verdict]
+
+    finish(body, debug=debug)

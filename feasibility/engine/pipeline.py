@@ -1,0 +1,110 @@
+"""Check a sales pipeline: each deal alone, and in order as if the earlier ones had closed.
+
+"Alone" is what `check` says of the deal today. "If all close" checks deal k against the
+bookings plus deals 0..k-1, each placed as if it had been booked after the others, in the
+pipeline's order: the same mechanism ``build_plan`` uses for bookings (``search`` with the
+first priority rule, its load kept in the plan's state), so the answer for deal k is the
+one `check` would give once the earlier deals are booked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from feasibility.engine.check import check_deal
+from feasibility.engine.plan import BOOKING_BUDGET, Plan, build_plan, prepare
+from feasibility.engine.result import VERDICT_ORDER, DealResult, Verdict, worst
+from feasibility.engine.search import search
+from feasibility.models.capacity import CapacityFile
+from feasibility.models.deal import Deal
+
+Progress = Callable[[], None]
+"""Called once after each deal is checked."""
+
+VERDICTS: tuple[Verdict, ...] = ("feasible", "at_risk", "infeasible")
+
+
+@dataclass(frozen=True)
+class PipelineDeal:
+    """One deal of the pipeline, checked alone and as if every earlier deal had closed."""
+
+    alone: DealResult
+    if_all_close: DealResult
+    line: int | None = None
+    """Line of the deal's first row in the export it came from (1-based), if any."""
+    booked: bool = False
+    """True when a booking of the same id exists (and counts) already."""
+
+    @property
+    def worse(self) -> bool:
+        """True when the earlier deals closing makes the verdict worse (dates may move
+        later without it: compare ``earliest``)."""
+        return VERDICT_ORDER[self.if_all_close.verdict] > VERDICT_ORDER[self.alone.verdict]
+
+
+@dataclass(frozen=True)
+class PipelineResult:
+    """Every deal of a pipeline, in the pipeline's order, checked on one date."""
+
+    as_of: dt.date
+    company: str
+    deals: list[PipelineDeal]
+
+    @property
+    def verdict(self) -> Verdict:
+        """The worst verdict of the deals checked alone (it decides the exit code)."""
+        return worst([d.alone.verdict for d in self.deals])
+
+    def counts(self, *, if_all_close: bool = False) -> dict[Verdict, int]:
+        """Number of deals with each verdict, alone or if all close."""
+        out = dict.fromkeys(VERDICTS, 0)
+        for d in self.deals:
+            out[(d.if_all_close if if_all_close else d.alone).verdict] += 1
+        return out
+
+    @property
+    def first_worse(self) -> PipelineDeal | None:
+        """The first deal that the earlier deals closing makes worse."""
+        return next((d for d in self.deals if d.worse), None)
+
+
+def check_pipeline(
+    model: CapacityFile,
+    bookings: Sequence[Deal],
+    deals: Sequence[Deal],
+    as_of: dt.date,
+    *,
+    lines: Sequence[int] = (),
+    progress: Progress | None = None,
+) -> PipelineResult:
+    """Check each deal alone, and again after the deals before it are placed as bookings.
+
+    ``lines`` gives the export's line of each deal (for reports); ``progress`` is called
+    after each deal. No counter-offers are computed: a pipeline is a summary.
+    """
+    alone_plan = build_plan(model, bookings, as_of)
+    running = build_plan(model, bookings, as_of)
+    booked = {b.id for b in bookings}
+    out: list[PipelineDeal] = []
+    for k, deal in enumerate(deals):
+        alone = check_deal(alone_plan, deal)
+        together = alone if k == 0 else check_deal(running, deal)
+        close(running, deal)
+        line = lines[k] if k < len(lines) else None
+        out.append(PipelineDeal(alone, together, line, deal.id in booked))
+        if progress is not None:
+            progress()
+    return PipelineResult(as_of, model.company, out)
+
+
+def close(plan: Plan, deal: Deal) -> None:
+    """Place ``deal`` in ``plan`` as its latest booking: its load stays in ``plan.state``.
+
+    This is how ``build_plan`` places each booking (lines due before the check date are
+    taken as done; the first priority rule), so later checks see what a booking would take.
+    """
+    prepared = prepare(plan, deal, skip_done=True)
+    if prepared.lines:
+        search(prepared.job, plan.state, prepared.release, prepared.due, BOOKING_BUDGET)

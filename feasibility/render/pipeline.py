@@ -1,0 +1,219 @@
+"""`pipeline` output: a summary table (text, markdown), JSON and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from feasibility.engine.pipeline import VERDICTS, PipelineDeal, PipelineResult
+from feasibility.engine.result import DealResult, Verdict
+from feasibility.render.json_out import SCHEMA_VERSION, deal_json, dumps
+from feasibility.render.markdown import ICON, cell
+from feasibility.render.text import STYLE
+
+WORSE = "↓"
+"""Marks a deal that gets worse if the deals before it close."""
+NAMES: dict[Verdict, str] = {
+    "feasible": "feasible",
+    "at_risk": "at risk",
+    "infeasible": "infeasible",
+}
+CUSTOMER_WIDTH = 24
+"""Longer customer names are cut short in the text table (whole in json, csv, markdown)."""
+RESULT_KEYS = ("verdict", "score", "score_components", "earliest", "lines", "reasons")
+CSV_HEADER = [
+    "line", "id", "customer", "owner", "verdict", "score", "earliest", "reasons",
+    "verdict_if_all_close", "score_if_all_close", "earliest_if_all_close",
+    "reasons_if_all_close",
+]  # fmt: skip
+
+
+def _date(d: DealResult) -> str:
+    return str(d.earliest) if d.earliest else "—"
+
+
+def _counts(result: PipelineResult, *, if_all_close: bool) -> str:
+    counts = result.counts(if_all_close=if_all_close)
+    return " · ".join(f"{counts[v]} {NAMES[v]}" for v in VERDICTS)
+
+
+def _first_worse(result: PipelineResult) -> str:
+    d = result.first_worse
+    if d is None:
+        return "No deal gets worse if the deals before it close."
+    where = f" (line {d.line})" if d.line is not None else ""
+    a, b = d.alone, d.if_all_close
+    return (
+        f"First to get worse if all close: {a.id}{where}, "
+        f"{NAMES[a.verdict]} {_date(a)} → {NAMES[b.verdict]} {_date(b)}"
+    )
+
+
+def _booked(result: PipelineResult) -> str | None:
+    ids = [d.alone.id for d in result.deals if d.booked]
+    if not ids:
+        return None
+    return f"Already booked (their bookings count as well): {', '.join(ids)}"
+
+
+def pipeline_text(result: PipelineResult, source: str) -> RenderableType:
+    """A summary table: each deal alone and if all close, then the counts."""
+    table = Table(
+        title=f"{source}: {len(result.deals)} deals · {result.company} capacity as of "
+        f"{result.as_of}",
+        title_justify="left",
+        box=None,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+    )
+    for name, right in (
+        ("line", True), ("deal", False), ("customer", False), ("alone", False),
+        ("score", True), ("earliest", False), ("if all close", False), ("score", True),
+        ("earliest", False),
+    ):  # fmt: skip
+        table.add_column(
+            name,
+            justify="right" if right else "left",
+            no_wrap=True,
+            overflow="ellipsis",
+            max_width=CUSTOMER_WIDTH if name == "customer" else None,
+        )
+    for d in result.deals:
+        a, b = d.alone, d.if_all_close
+        table.add_row(
+            "" if d.line is None else str(d.line),
+            a.id,
+            a.customer,
+            Text(NAMES[a.verdict], style=STYLE[a.verdict]),
+            str(a.score),
+            _date(a),
+            Text(NAMES[b.verdict] + (f" {WORSE}" if d.worse else ""), style=STYLE[b.verdict]),
+            str(b.score),
+            _date(b),
+        )
+    lines: list[RenderableType] = [
+        table,
+        Text(""),
+        Text(f"Alone:        {_counts(result, if_all_close=False)}"),
+        Text(f"If all close: {_counts(result, if_all_close=True)}  ({WORSE}: worse than alone)"),
+        Text(_first_worse(result)),
+    ]
+    booked = _booked(result)
+    if booked:
+        lines.append(Text(booked))
+    return Group(*lines)
+
+
+def pipeline_markdown(result: PipelineResult, source: str) -> str:
+    """The summary as markdown, for a forecast review or a chat."""
+    out = [
+        f"### Pipeline `{cell(source)}`: {len(result.deals)} deals",
+        "",
+        f"Checked against *{cell(result.company)}* capacity as of {result.as_of}. "
+        "*If all close*: checked as if every deal above it had been booked.",
+        "",
+        "| line | deal | customer | alone | score | earliest | if all close | score | earliest |",
+        "|--:|---|---|---|--:|---|---|--:|---|",
+    ]
+    for d in result.deals:
+        a, b = d.alone, d.if_all_close
+        mark = f" {WORSE}" if d.worse else ""
+        out.append(
+            f"| {'' if d.line is None else d.line} | {cell(a.id)} | {cell(a.customer)} | "
+            f"{ICON[a.verdict]} {NAMES[a.verdict]} | {a.score} | {_date(a)} | "
+            f"{ICON[b.verdict]} {NAMES[b.verdict]}{mark} | {b.score} | {_date(b)} |"
+        )
+    out += [
+        "",
+        f"- **Alone:** {_counts(result, if_all_close=False)}",
+        f"- **If all close:** {_counts(result, if_all_close=True)}",
+        f"- {cell(_first_worse(result))}",
+    ]
+    booked = _booked(result)
+    if booked:
+        out.append(f"- {cell(booked)}")
+    return "\n".join(out) + "\n"
+
+
+def _result_json(d: DealResult) -> dict[str, Any]:
+    full = deal_json(d)
+    return {k: full[k] for k in RESULT_KEYS}
+
+
+def _deal_json(d: PipelineDeal) -> dict[str, Any]:
+    return {
+        "id": d.alone.id,
+        "customer": d.alone.customer,
+        "owner": d.alone.owner,
+        "line": d.line,
+        "booked": d.booked,
+        "worse": d.worse,
+        "alone": _result_json(d.alone),
+        "if_all_close": _result_json(d.if_all_close),
+    }
+
+
+def pipeline_json(result: PipelineResult, source: str) -> str:
+    """`pipeline --format json` (README, "JSON output")."""
+    first = result.first_worse
+    return dumps(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "as_of": result.as_of,
+            "company": result.company,
+            "file": source,
+            "summary": {
+                "deals": len(result.deals),
+                "alone": result.counts(),
+                "if_all_close": result.counts(if_all_close=True),
+                "first_worse": None if first is None else first.alone.id,
+            },
+            "deals": [_deal_json(d) for d in result.deals],
+        }
+    )
+
+
+def _codes(d: DealResult) -> str:
+    return ";".join(dict.fromkeys(r.code for r in d.reasons))
+
+
+def pipeline_csv(result: PipelineResult) -> str:
+    """`pipeline --format csv`: one row per deal; reasons are codes joined by ';'."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for d in result.deals:
+        a, b = d.alone, d.if_all_close
+        writer.writerow(
+            [
+                "" if d.line is None else d.line,
+                a.id,
+                a.customer,
+                a.owner or "",
+                a.verdict,
+                a.score,
+                a.earliest or "",
+                _codes(a),
+                b.verdict,
+                b.score,
+                b.earliest or "",
+                _codes(b),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def pipeline_output(result: PipelineResult, source: str, fmt: str) -> RenderableType | str:
+    """`pipeline --format FMT` (text, json, csv or markdown) of the export ``source``."""
+    if fmt == "json":
+        return pipeline_json(result, source)
+    if fmt == "csv":
+        return pipeline_csv(result)
+    if fmt == "markdown":
+        return pipeline_markdown(result, source)
+    return pipeline_text(result, source)
