@@ -1,0 +1,245 @@
+"""Large models: a generator, and the CLI's wall time and peak memory on them.
+
+The model: 200 resources (people in hours, technicians in heads, a few with their own calendar,
+capacity changes or a weekly rate), 5 materials, 30 offerings of 3-6 steps (effort, fixed
+work, waits, a per-line step now and then), US public holidays, and N bookings of 1-3
+lines spread over two years. Every number comes from a seeded generator, so a size is
+always the same model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+AS_OF = dt.date(2027, 1, 4)
+"""The check date of every scale run (a Monday)."""
+SPAN_DAYS = 730
+"""Bookings start within this many calendar days of the check date (two years)."""
+NEW_RESOURCES = 200
+OFFERINGS = 30
+MATERIALS = 5
+
+
+def _resources(rng: random.Random) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for k in range(NEW_RESOURCES):
+        r: dict[str, Any] = {"id": f"res-{k:03d}", "owner": f"Owner {k} <o{k}@example.com>"}
+        if k % 4 == 0:
+            r.update(unit="technicians", per_day=float(rng.randint(6, 12)))
+        elif k % 10 == 1:
+            r.update(unit="hours", per_week=float(rng.randint(20, 40) * 8))
+        else:
+            r.update(unit="hours", per_day=float(rng.randint(3, 8) * 8))
+        if k % 25 == 2:
+            r["changes"] = [
+                {"from": AS_OF + dt.timedelta(days=rng.randint(60, 500)), "per_day": 64.0}
+            ]
+            r.pop("per_week", None)
+            r["per_day"] = 32.0
+        if k % 20 == 3:
+            r["calendar"] = {"workdays": ["mon", "tue", "wed", "thu"]}
+        out.append(r)
+    return out
+
+
+def _offerings(rng: random.Random, resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    crews = [r["id"] for r in resources if r.get("unit") == "technicians"]
+    people = [r["id"] for r in resources if r.get("unit") == "hours"]
+    out: list[dict[str, Any]] = []
+    for k in range(OFFERINGS):
+        steps: list[dict[str, Any]] = []
+        for s in range(rng.randint(3, 6)):
+            kind = rng.random()
+            step: dict[str, Any] = {"id": f"s{s}"}
+            if kind < 0.5:
+                step.update(resource=rng.choice(people), effort=float(rng.randint(2, 24)))
+                if rng.random() < 0.5:
+                    step["max_per_day"] = 8.0
+            elif kind < 0.85:
+                uses = {rng.choice(crews): 1.0}
+                if rng.random() < 0.3:
+                    uses[rng.choice(people)] = 8.0
+                step.update(days=rng.randint(1, 2), uses=uses)
+            else:
+                step.update(days=rng.randint(2, 8))
+            if s > 0 and rng.random() < 0.15:
+                step["per"] = "line"
+            steps.append(step)
+        offering: dict[str, Any] = {
+            "id": f"offer-{k:02d}",
+            "min_notice_days": rng.choice([0, 5, 10]),
+            "steps": steps,
+            "owner": f"Offer owner {k} <offer{k}@example.com>",
+        }
+        if k % 3 == 0:
+            offering["materials"] = {f"mat-{k % MATERIALS}": float(rng.randint(1, 4))}
+        out.append(offering)
+    return out
+
+
+def capacity_data(seed: int = 7) -> dict[str, Any]:
+    """The capacity file of every size (bookings are separate files)."""
+    rng = random.Random(seed)
+    resources = _resources(rng)
+    return {
+        "version": 1,
+        "company": "Scale Test Co",
+        "calendar": {
+            "workdays": ["mon", "tue", "wed", "thu", "fri"],
+            "holidays": {"country": "US"},
+            "closures": [{"from": dt.date(2027, 12, 24), "to": dt.date(2027, 12, 31)}],
+        },
+        "resources": resources,
+        "materials": [
+            {
+                "id": f"mat-{k}",
+                "on_hand": 500.0,
+                "receipts": [{"date": AS_OF + dt.timedelta(days=90), "qty": 1000.0}],
+                "replenish_days": 30,
+            }
+            for k in range(MATERIALS)
+        ],
+        "offerings": _offerings(rng, resources),
+        "reservations": [
+            {
+                "resource": f"res-{k:03d}",
+                "from": AS_OF + dt.timedelta(days=30),
+                "to": AS_OF + dt.timedelta(days=60),
+                "per_day": 8.0,
+            }
+            for k in range(1, NEW_RESOURCES, 17)
+        ],
+        "bookings": "bookings",
+        "policy": {"horizon_days": 520},
+    }
+
+
+def booking_data(n: int, seed: int = 11) -> list[dict[str, Any]]:
+    """``n`` bookings of 1-3 lines, starting within two years of the check date."""
+    rng = random.Random(seed)
+    out: list[dict[str, Any]] = []
+    for k in range(n):
+        start = AS_OF + dt.timedelta(days=rng.randint(0, SPAN_DAYS - 90))
+        lines = [
+            {
+                "offering": f"offer-{rng.randrange(OFFERINGS):02d}",
+                "quantity": rng.randint(1, 3),
+                "due": start + dt.timedelta(days=rng.randint(45, 120)),
+            }
+            for _ in range(rng.randint(1, 3))
+        ]
+        out.append(
+            {
+                "id": f"BK-{k:05d}",
+                "customer": f"Customer {k}",
+                "start": start,
+                "lines": lines,
+                "booking": {
+                    "booked_on": AS_OF - dt.timedelta(days=rng.randint(1, 365)),
+                    "by": "Scale Bench",
+                },
+            }
+        )
+    return out
+
+
+def deal_data() -> dict[str, Any]:
+    """The deal checked against every size: three lines in the first months."""
+    return {
+        "id": "SCALE-DEAL",
+        "customer": "Prospect",
+        "lines": [
+            {"offering": "offer-01", "quantity": 5, "due": AS_OF + dt.timedelta(days=120)},
+            {"offering": "offer-07", "quantity": 3, "due": AS_OF + dt.timedelta(days=150)},
+            {"offering": "offer-12", "quantity": 2, "due": AS_OF + dt.timedelta(days=90)},
+        ],
+    }
+
+
+def _dump(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Workdir:
+    """A generated model on disk."""
+
+    capacity: Path
+    changed: Path
+    """The same model with a quarter of the resources' capacity cut (for ``impact``)."""
+    deal: Path
+    bookings: int
+
+
+def generate(folder: Path, n: int) -> Workdir:
+    """Write the capacity file, ``n`` booking files, a changed capacity file and a deal."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "bookings").mkdir(exist_ok=True)
+    data = capacity_data()
+    _dump(folder / "capacity.yaml", data)
+    for b in booking_data(n):
+        _dump(folder / "bookings" / f"{b['id']}.yaml", b)
+    changed = dict(data)
+    changed["resources"] = [
+        {**r, "per_day": r["per_day"] * 0.75} if k % 4 == 1 and "per_day" in r else r
+        for k, r in enumerate(data["resources"])
+    ]
+    _dump(folder / "capacity-new.yaml", changed)
+    _dump(folder / "deal.yaml", deal_data())
+    return Workdir(folder / "capacity.yaml", folder / "capacity-new.yaml", folder / "deal.yaml", n)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One CLI run: wall time, peak resident memory, exit code."""
+
+    seconds: float
+    peak_mb: float
+    exit_code: int
+
+
+def measure(args: list[str], cwd: Path) -> Measured:
+    """Run a command, wait for it with ``wait4`` to get its own peak RSS."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("FEASIBILITY_CAPACITY", None)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Measured(seconds, usage.ru_maxrss / 1024, proc.returncode)
+
+
+def cli() -> str:
+    """The ``feasibility`` console script of this interpreter's environment."""
+    script = Path(sys.executable).parent / "feasibility"
+    return str(script) if script.exists() else "feasibility"
+
+
+def commands(w: Workdir) -> dict[str, list[str]]:
+    """The measured commands on a generated model."""
+    exe, day = cli(), AS_OF.isoformat()
+    cap = str(w.capacity)
+    return {
+        "check": [exe, "check", str(w.deal), "--capacity", cap, "--as-of", day],
+        "validate": [exe, "validate", "--capacity", cap, "--as-of", day],
+        "impact": [exe, "impact", cap, str(w.changed), "--as-of", day],
+    }
+
+
+def has_command(name: str) -> bool:
+    """True when the installed CLI knows the command (``impact`` came later)."""
+    done = subprocess.run([cli(), name, "--help"], capture_output=True, check=False)
+    return done.returncode == 0
