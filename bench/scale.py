@@ -15,6 +15,7 @@ import random
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -243,3 +244,33 @@ def has_command(name: str) -> bool:
     """True when the installed CLI knows the command (``impact`` came later)."""
     done = subprocess.run([cli(), name, "--help"], capture_output=True, check=False)
     return done.returncode == 0
+
+
+SIZES = (1000, 2000, 5000, 10000)
+"""Booking counts measured by a full run."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """Every measured command on one generated model."""
+
+    bookings: int
+    results: dict[str, Measured]
+
+
+def run(
+    sizes: tuple[int, ...], folder: Path, progress: Callable[[str], None] | None = None
+) -> list[Row]:
+    """Generate a model of each size under ``folder`` and measure every command once."""
+    rows: list[Row] = []
+    for n in sizes:
+        w = generate(folder / f"bookings-{n}", n)
+        results: dict[str, Measured] = {}
+        for name, args in commands(w).items():
+            if name == "impact" and not has_command("impact"):
+                continue
+            results[name] = measure(args, folder)
+            if progress:
+                progress(f"scale {n}: {name} {results[name].seconds:.2f} s")
+        rows.append(Row(n, results))
+    return rows

@@ -1,0 +1,102 @@
+"""Run every benchmark and rewrite ``BENCHMARKS.md``: ``python -m bench``.
+
+``--quick`` runs a sample (every 10th j30 instance, two scale sizes, fewer start-up
+rounds) and ``--only`` a subset; both print the report instead of writing the file,
+unless ``--output`` names one. Needs ``pip install -e '.[bench]'`` for the CP-SAT peer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import cpsat, j30, scale, startup
+from bench.report import ROOT, Results, render
+
+PARTS = ("j30", "scale", "startup")
+NOTES = Path(__file__).resolve().parent / "NOTES.md"
+"""Hand-written notes on the figures, appended to the report."""
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("--quick", action="store_true", help="a sample of every benchmark")
+    p.add_argument(
+        "--only",
+        default=",".join(PARTS),
+        help=f"comma-separated parts to run, of {', '.join(PARTS)} (default: all)",
+    )
+    p.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="file to write (default: BENCHMARKS.md for a full run, standard output otherwise)",
+    )
+    p.add_argument(
+        "--peer-limit",
+        type=float,
+        default=10.0,
+        help="CP-SAT time limit per instance in seconds (default 10)",
+    )
+    return p
+
+
+def _notes() -> list[str]:
+    if not NOTES.exists():
+        return []
+    text = NOTES.read_text(encoding="utf-8").strip()
+    return [text] if text else []
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the chosen parts; write or print the report. Returns the exit code."""
+    args = _parser().parse_args(argv)
+    parts = [p.strip() for p in args.only.split(",") if p.strip()]
+    unknown = [p for p in parts if p not in PARTS]
+    if unknown:
+        _log(f"unknown part(s): {', '.join(unknown)}; choose from {', '.join(PARTS)}")
+        return 2
+    full = not args.quick and set(parts) == set(PARTS)
+    output: Path | None = args.output or (ROOT / "BENCHMARKS.md" if full else None)
+    shown = ["python -m bench"] + (["--quick"] if args.quick else [])
+    if set(parts) != set(PARTS):
+        shown.append(f"--only {','.join(parts)}")
+    if args.peer_limit != 10.0:
+        shown.append(f"--peer-limit {args.peer_limit:g}")
+    results = Results(" ".join(shown), dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    t0 = time.perf_counter()
+    if "j30" in parts:
+        insts, optima = j30.load(10 if args.quick else 1)
+        results.j30.append(j30.engine(insts, optima, None, progress=_log))
+        if cpsat.available() is None:
+            results.j30_note = "CP-SAT was not run: OR-Tools is not installed (`.[bench]`)."
+        else:
+            results.j30.append(j30.peer(insts, optima, args.peer_limit, progress=_log))
+        if not args.quick:
+            results.j30.append(j30.engine(insts, optima, None, offset=-1, progress=_log))
+    if "scale" in parts:
+        sizes = scale.SIZES[:2] if args.quick else scale.SIZES
+        with tempfile.TemporaryDirectory(prefix="feasibility-bench-") as tmp:
+            results.scale = scale.run(sizes, Path(tmp), progress=_log)
+    if "startup" in parts:
+        results.startup = startup.run(5 if args.quick else 15)
+    results.seconds = time.perf_counter() - t0
+    text = render(results, _notes() if full else [])
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        _log(f"wrote {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

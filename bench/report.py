@@ -1,0 +1,239 @@
+"""``BENCHMARKS.md``: every figure of a run, the command that made them and the machine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.j30 import Summary
+from bench.scale import Row
+from bench.startup import Startup
+
+ROOT = Path(__file__).resolve().parent.parent
+
+J30_FEASIBLE = 0.95
+J30_DEVIATION = 0.5
+J30_MEDIAN = 0.2
+SCALE_AT = 5000
+SCALE_SECONDS = {"check": 2.0, "validate": 20.0}
+SCALE_MB = 1024.0
+STARTUP_RATIO = 1.5
+
+
+@dataclass
+class Results:
+    """What one run measured (a part not run stays empty)."""
+
+    command: str
+    started: dt.datetime
+    seconds: float = 0.0
+    j30: list[Summary] = field(default_factory=list)
+    j30_note: str = ""
+    scale: list[Row] = field(default_factory=list)
+    startup: Startup | None = None
+
+
+def machine() -> str:
+    """CPU model, cores, memory, OS and Python of this machine."""
+    cpu = platform.processor() or platform.machine()
+    memory = ""
+    with_info = Path("/proc/cpuinfo")
+    if with_info.exists():
+        for ln in with_info.read_text(encoding="utf-8", errors="replace").splitlines():
+            if ln.startswith("model name"):
+                cpu = ln.split(":", 1)[1].strip()
+                break
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        first = meminfo.read_text(encoding="utf-8").splitlines()[0].split()
+        memory = f", {int(first[1]) / 1024 / 1024:.1f} GiB memory"
+    return (
+        f"{cpu}, {os.cpu_count()} logical cores{memory}; "
+        f"{platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()} ({platform.python_implementation()})"
+    )
+
+
+def revision() -> str:
+    """The git commit measured, marked when the working tree had changes."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" with uncommitted changes" if dirty else "")
+
+
+def _ms(seconds: float) -> str:
+    return f"{1000 * seconds:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def j30_section(summaries: Sequence[Summary], note: str) -> list[str]:
+    """The side-by-side table of the engine and the peer on PSPLIB j30."""
+    out = [
+        "## PSPLIB j30: feasibility at the proven optimum",
+        "",
+        "Each instance becomes a capacity file and a deal (`bench/psplib.py`, mapping from the",
+        "data's README) due on the proven optimal makespan; the engine checks it through its",
+        "public API (`build_plan`, `check_deal`), and every schedule it returns is re-checked",
+        "independently (durations, precedence, every resource on every day). CP-SAT minimises",
+        "the makespan of the same instances. Times are per instance, on one core.",
+        "",
+        "| solver | instances | feasible at optimum | at optimum | mean deviation"
+        " | median time | p95 time | max time | invalid schedules | below optimum |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for s in summaries:
+        share = 100 * s.feasible / s.n if s.n else float("nan")
+        out.append(
+            f"| {s.label} | {s.n} | {s.feasible} ({share:.1f} %) | {s.at_optimum}"
+            f" | {s.mean_deviation:.2f} % | {_ms(s.quantile(0.5))} | {_ms(s.quantile(0.95))}"
+            f" | {_ms(s.quantile(1.0))} | {s.invalid} | {s.below_optimum} |"
+        )
+    out += ["", "Mean deviation: (makespan found - optimum) / optimum over the instances with a"]
+    out += ["makespan. Below optimum: a makespan under the proven optimum, or a feasible verdict"]
+    out += ["for a due date before it (either would be a bug)."]
+    if note:
+        out += ["", note]
+    engine = next((s for s in summaries if s.label.startswith("engine")), None)
+    if engine is not None and engine.n:
+        share = engine.feasible / engine.n
+        out += [
+            "",
+            "| target | reached | |",
+            "| --- | --- | --- |",
+            f"| feasible at the optimum >= 95 % | {100 * share:.1f} % |"
+            f" {_met(share >= J30_FEASIBLE)} |",
+            f"| mean deviation <= 0.5 % | {engine.mean_deviation:.2f} % |"
+            f" {_met(engine.mean_deviation <= J30_DEVIATION)} |",
+            f"| median time <= 200 ms | {_ms(engine.quantile(0.5))} |"
+            f" {_met(engine.quantile(0.5) <= J30_MEDIAN)} |",
+            f"| never feasible below the optimum | {engine.below_optimum} cases |"
+            f" {_met(all(s.below_optimum == 0 for s in summaries))} |",
+        ]
+    return out
+
+
+def scale_section(rows: Sequence[Row]) -> list[str]:
+    """Wall time and peak memory of each command at each size."""
+    names = sorted({n for r in rows for n in r.results}, key=["check", "validate", "impact"].index)
+    out = [
+        "## Scale: large generated models",
+        "",
+        "`bench/scale.py` writes a seeded model: 200 resources (hours, crews, own calendars,",
+        "capacity changes, weekly rates), 5 materials, 30 offerings, US holidays, and N bookings",
+        "of 1-3 lines over two years. Each command runs once as a fresh process of the installed",
+        "CLI; peak memory is the process's own maximum resident set (`wait4`). `impact` compares",
+        "the model with a copy where a quarter of the resources lose a quarter of their capacity.",
+        "",
+        "| bookings | " + " | ".join(f"{n} time | {n} memory" for n in names) + " |",
+        "| ---: | " + " | ".join("---: | ---:" for _ in names) + " |",
+    ]
+    for r in rows:
+        cells = []
+        for n in names:
+            m = r.results.get(n)
+            if m is None:
+                cells += ["", ""]
+                continue
+            code = "" if m.exit_code in (0, 1, 2, 3) else f" (exit {m.exit_code})"
+            cells += [f"{m.seconds:.2f} s{code}", f"{m.peak_mb:.0f} MB"]
+        out.append(f"| {r.bookings:,} | " + " | ".join(cells) + " |")
+    first = rows[0] if rows else None
+    growth: list[str] = []
+    if first is not None and len(rows) > 1:
+        for r in rows[1:]:
+            parts = [
+                f"{n} x{r.results[n].seconds / first.results[n].seconds:.1f}"
+                for n in names
+                if n in r.results and n in first.results
+            ]
+            growth.append(
+                f"- {r.bookings // first.bookings}x the bookings ({r.bookings:,}): "
+                + ", ".join(parts)
+            )
+    if growth:
+        out += ["", f"Growth of wall time against {first.bookings:,} bookings:" if first else ""]
+        out += [""] + growth
+    at = next((r for r in rows if r.bookings == SCALE_AT), None)
+    if at is not None:
+        out += ["", "| target at 5,000 bookings | reached | |", "| --- | --- | --- |"]
+        for n, limit in SCALE_SECONDS.items():
+            if n in at.results:
+                s = at.results[n].seconds
+                out.append(f"| `{n}` <= {limit:g} s | {s:.2f} s | {_met(s <= limit)} |")
+        peak = max(m.peak_mb for m in at.results.values())
+        out.append(f"| memory <= 1 GB | {peak:.0f} MB | {_met(peak <= SCALE_MB)} |")
+    return out
+
+
+def startup_section(s: Startup) -> list[str]:
+    """Check time of each example against the bare import time."""
+    out = [
+        "## Start-up",
+        "",
+        f"Fresh processes, interleaved, {s.rounds} rounds; medians. The check runs from the",
+        "project folder, so it reads the embedded `capacity.yaml` and its bookings.",
+        "",
+        "| command | median | ratio to the imports | target <= 1.5x |",
+        "| --- | ---: | ---: | --- |",
+        f"| `{s.commands['import']}` | {_ms(s.imports)} | 1.00 | |",
+    ]
+    for name, seconds in s.checks.items():
+        ratio = s.ratio(name)
+        out.append(
+            f"| `{s.commands[name]}` | {_ms(seconds)} | {ratio:.2f} |"
+            f" {_met(ratio <= STARTUP_RATIO)} |"
+        )
+    return out
+
+
+def render(results: Results, notes: Sequence[str]) -> str:
+    """The whole file."""
+    out = [
+        "# Benchmarks",
+        "",
+        "Written by the benchmark command; do not edit by hand. Every figure below comes from",
+        "one run of:",
+        "",
+        "```sh",
+        results.command,
+        "```",
+        "",
+        f"- Run: {results.started:%Y-%m-%d %H:%M} UTC, {results.seconds / 60:.1f} minutes,"
+        f" commit {revision()}",
+        f"- Machine: {machine()}",
+        "- The machine is shared: absolute times move from run to run; ratios taken within"
+        " one run are steadier.",
+        "- Benchmark-only dependency: `pip install -e '.[bench]'` (OR-Tools).",
+    ]
+    if results.j30:
+        out += [""] + j30_section(results.j30, results.j30_note)
+    if results.scale:
+        out += [""] + scale_section(results.scale)
+    if results.startup is not None:
+        out += [""] + startup_section(results.startup)
+    if notes:
+        out += ["", "## Notes", ""] + list(notes)
+    return "\n".join(out) + "\n"
