@@ -27,6 +27,7 @@ EXPECTED_VERDICT = {
     "needs-review": ("at_risk", 3),
     "late": ("infeasible", 1),
     "unavailable-feature": ("infeasible", 1),
+    "needs-a-crew": ("infeasible", 1),
 }
 
 

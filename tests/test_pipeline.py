@@ -138,6 +138,9 @@ def test_a_deal_already_booked_is_flagged_and_progress_is_reported(workspace: Wo
         progress=lambda: calls.append(1),
     )
     assert [d.booked for d in result.deals] == [True, False]
+    # checked in place of its booking, not on top of it: what check says with the others only
+    others = build_plan(workspace.capacity.model, workspace.booked_deals[1:], AS_OF)
+    assert result.deals[0].alone == check_deal(others, booked.model_copy(update={"booking": None}))
     assert [d.line for d in result.deals] == [None, None]
     assert len(calls) == 2
 

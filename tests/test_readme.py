@@ -13,7 +13,7 @@ def test_readme_has_console_examples() -> None:
     assert len(EXAMPLES) >= 2
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: " ".join(e.args))
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.name)
 def test_readme_example_output_is_current(example: Example) -> None:
     assert example.actual() == example.shown, (
         "README output drifted; run `python -m tests.readme` and review the diff"

@@ -82,11 +82,14 @@ def check_pipeline(
     """Check each deal alone, and again after the deals before it are placed as bookings.
 
     ``lines`` gives the export's line of each deal (for reports); ``progress`` is called
-    after each deal. No counter-offers are computed: a pipeline is a summary.
+    after each deal. A deal whose id is booked already is checked in place of its booking,
+    as `book --replace` would. No counter-offers are computed: a pipeline is a summary.
     """
-    alone_plan = build_plan(model, bookings, as_of)
-    running = build_plan(model, bookings, as_of)
-    booked = {b.id for b in bookings}
+    ids = {d.id for d in deals}
+    booked = {b.id for b in bookings} & ids
+    others = [b for b in bookings if b.id not in ids]  # a re-checked booking must not count twice
+    alone_plan = build_plan(model, others, as_of)
+    running = build_plan(model, others, as_of)
     out: list[PipelineDeal] = []
     for k, deal in enumerate(deals):
         alone = check_deal(alone_plan, deal)
