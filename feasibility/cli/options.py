@@ -69,3 +69,20 @@ def as_of_date(value: str | None) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"--as-of: '{value}' is not a date; use YYYY-MM-DD") from None
+
+
+SvgOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--svg",
+        metavar="FILE",
+        help="Also save the text picture as an SVG file (whatever --format prints).",
+        show_default=False,
+    ),
+]
+HtmlOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--html", metavar="FILE", help="Also save it as an HTML page.", show_default=False
+    ),
+]

@@ -17,9 +17,9 @@ from feasibility.engine.result import (
     ScheduledStep,
     worst,
 )
-from feasibility.engine.scheduler import Outcome, place_job
+from feasibility.engine.scheduler import Outcome
 from feasibility.engine.score import score_deal
-from feasibility.engine.search import search, serial_order, used_materials, used_resources
+from feasibility.engine.solve import schedule_deal
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal
 
@@ -36,28 +36,6 @@ def check_deals(
             result = replace(result, offers=counter_offers(plan, deal, result))
         results.append(result)
     return CheckResult(as_of, model.company, results)
-
-
-def schedule_deal(plan: Plan, prepared: Prepared) -> tuple[Outcome, Outcome]:
-    """The deal's best schedule and its unlimited-capacity lower bound."""
-    job = prepared.job
-    lower = place_job(
-        job,
-        plan.state.unlimited(),
-        serial_order(job, lambda i: (float(i),)),
-        prepared.release,
-        take_materials=False,
-    )
-    state = plan.state.fork(used_resources(job), used_materials(job))
-    out = search(
-        job,
-        state,
-        prepared.release,
-        prepared.due,
-        plan.model.policy.search_schedules,
-        enough=lambda o: o.delivered == lower.delivered,
-    )
-    return out, lower
 
 
 def check_deal(plan: Plan, deal: Deal) -> DealResult:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 
 from feasibility.engine.plan import Plan, Prepared, build_plan, prepare
 from feasibility.engine.result import LineResult
-from feasibility.engine.scheduler import Outcome, place_job
-from feasibility.engine.search import search, serial_order, used_materials, used_resources
+from feasibility.engine.scheduler import Outcome
+from feasibility.engine.solve import schedule_deal
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal, DealLine
 
@@ -100,30 +100,19 @@ def delivered(plan: Plan, deal: Deal, targets: Targets, budget: int) -> list[int
     meeting their due dates once every line is delivered and none is late.
     """
     prepared = prepare(plan, deal)
-    job = prepared.job
-    lower = place_job(
-        job,
-        plan.state.unlimited(),
-        serial_order(job, lambda i: (float(i),)),
-        prepared.release,
-        take_materials=False,
-    )
     by_job = {j: targets[n] for j, n in enumerate(prepared.lines) if n in targets}
     single = len(prepared.lines) == 1
     on_due = all(prepared.due[j] == day for j, day in by_job.items())
     due = dict(enumerate(prepared.due))
 
     def settled(out: Outcome) -> bool:
-        if out.delivered == lower.delivered:
-            return True
         if not _meets(out.delivered, by_job):
             return False
         if single:
             return True
         return on_due and None not in out.delivered and _meets(out.delivered, due)
 
-    state = plan.state.fork(used_resources(job), used_materials(job))
-    out = search(job, state, prepared.release, prepared.due, budget, enough=settled)
+    out, _ = schedule_deal(plan, prepared, budget, enough=settled)
     dates: list[int | None] = [None] * len(deal.lines)
     for j, n in enumerate(prepared.lines):
         dates[n] = out.delivered[j]

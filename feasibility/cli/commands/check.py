@@ -9,7 +9,15 @@ import typer
 
 from feasibility.cli.app import app
 from feasibility.cli.boundary import finish
-from feasibility.cli.options import AsOfOpt, CapacityOpt, CheckFormat, DebugOpt, as_of_date
+from feasibility.cli.options import (
+    AsOfOpt,
+    CapacityOpt,
+    CheckFormat,
+    DebugOpt,
+    HtmlOpt,
+    SvgOpt,
+    as_of_date,
+)
 from feasibility.cli.output import emit
 from feasibility.engine.check import check_deals
 from feasibility.render import export, json_out, markdown, timeline
@@ -31,17 +39,8 @@ def check(
     show_timeline: Annotated[
         bool, typer.Option("--timeline", help="Show a Gantt chart of each deal's schedule.")
     ] = False,
-    svg: Annotated[
-        Path | None,
-        typer.Option(
-            "--svg",
-            metavar="FILE",
-            help="Also save the text view as an SVG picture (any --format).",
-        ),
-    ] = None,
-    html: Annotated[
-        Path | None, typer.Option("--html", metavar="FILE", help="Also save it as an HTML page.")
-    ] = None,
+    svg: SvgOpt = None,
+    html: HtmlOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Score deals against the model: verdict, score, per-line dates, reasons, offers.

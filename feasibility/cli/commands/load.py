@@ -11,7 +11,7 @@ import typer
 
 from feasibility.cli.app import app
 from feasibility.cli.boundary import finish
-from feasibility.cli.options import AsOfOpt, CapacityOpt, DebugOpt, as_of_date
+from feasibility.cli.options import AsOfOpt, CapacityOpt, DebugOpt, HtmlOpt, SvgOpt, as_of_date
 from feasibility.cli.output import emit
 from feasibility.engine.load import DEFAULT_WEEKS, load_report
 from feasibility.errors import ExitCode
@@ -55,15 +55,8 @@ def load(
     fmt: Annotated[LoadFormat, typer.Option("--format", "-f", help="Output format.")] = (
         LoadFormat.text
     ),
-    svg: Annotated[
-        Path | None,
-        typer.Option(
-            "--svg", metavar="FILE", help="Also save the heatmap as an SVG picture (any --format)."
-        ),
-    ] = None,
-    html: Annotated[
-        Path | None, typer.Option("--html", metavar="FILE", help="Also save it as an HTML page.")
-    ] = None,
+    svg: SvgOpt = None,
+    html: HtmlOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Utilization of each resource by week (booked vs capacity), optionally with a deal.
