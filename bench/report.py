@@ -157,6 +157,9 @@ def scale_section(rows: Sequence[Row]) -> list[str]:
             if m is None:
                 cells += ["", ""]
                 continue
+            if m.exit_code is None:
+                cells += [f"> {m.seconds:.0f} s (stopped)", f">= {m.peak_mb:.0f} MB"]
+                continue
             code = "" if m.exit_code in (0, 1, 2, 3) else f" (exit {m.exit_code})"
             cells += [f"{m.seconds:.2f} s{code}", f"{m.peak_mb:.0f} MB"]
         out.append(f"| {r.bookings:,} | " + " | ".join(cells) + " |")

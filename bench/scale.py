@@ -14,6 +14,7 @@ import os
 import random
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -202,25 +203,34 @@ def generate(folder: Path, n: int) -> Workdir:
 
 @dataclass(frozen=True)
 class Measured:
-    """One CLI run: wall time, peak resident memory, exit code."""
+    """One CLI run: wall time, peak resident memory, exit code (None: stopped at the limit)."""
 
     seconds: float
     peak_mb: float
-    exit_code: int
+    exit_code: int | None
 
 
-def measure(args: list[str], cwd: Path) -> Measured:
-    """Run a command, wait for it with ``wait4`` to get its own peak RSS."""
+TIME_LIMIT = 600.0
+"""Seconds after which a measured command is stopped (its time is then a lower bound)."""
+
+
+def measure(args: list[str], cwd: Path, limit: float = TIME_LIMIT) -> Measured:
+    """Run a command, wait for it with ``wait4`` to get its own peak RSS; stop it after
+    ``limit`` seconds."""
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("FEASIBILITY_CAPACITY", None)
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
+    timer = threading.Timer(limit, proc.kill)
+    timer.start()
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - t0
+    timer.cancel()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Measured(seconds, usage.ru_maxrss / 1024, proc.returncode)
+    code = None if seconds >= limit and proc.returncode < 0 else proc.returncode
+    return Measured(seconds, usage.ru_maxrss / 1024, code)
 
 
 def cli() -> str:
