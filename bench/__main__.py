@@ -16,8 +16,11 @@ from pathlib import Path
 
 from bench import cpsat, j30, scale, startup
 from bench.report import ROOT, Results, render
+from feasibility.models.capacity import Policy
 
 PARTS = ("j30", "scale", "startup")
+LARGER_BUDGET = 2 * Policy().search_schedules
+"""A second engine row: ``policy.search_schedules`` at twice the default."""
 NOTES = Path(__file__).resolve().parent / "NOTES.md"
 """Hand-written notes on the figures, appended to the report."""
 
@@ -76,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     if "j30" in parts:
         insts, optima = j30.load(10 if args.quick else 1)
         results.j30.append(j30.engine(insts, optima, None, progress=_log))
+        if not args.quick:
+            results.j30.append(j30.engine(insts, optima, LARGER_BUDGET, progress=_log))
         if cpsat.available() is None:
             results.j30_note = "CP-SAT was not run: OR-Tools is not installed (`.[bench]`)."
         else:
@@ -88,6 +93,11 @@ def main(argv: list[str] | None = None) -> int:
             results.scale = scale.run(sizes, Path(tmp), progress=_log)
     if "startup" in parts:
         results.startup = startup.run(5 if args.quick else 15)
+    for row in results.j30:
+        _log(
+            f"{row.label}: {row.feasible}/{row.n} feasible, {row.mean_deviation:.2f} %,"
+            f" median {row.quantile(0.5):.3f} s, invalid {row.invalid}, below {row.below_optimum}"
+        )
     results.seconds = time.perf_counter() - t0
     text = render(results, _notes() if full else [])
     if output is None:

@@ -210,7 +210,7 @@ class Measured:
     exit_code: int | None
 
 
-TIME_LIMIT = 600.0
+TIME_LIMIT = 300.0
 """Seconds after which a measured command is stopped (its time is then a lower bound)."""
 
 
