@@ -87,17 +87,18 @@ def main(argv: list[str] | None = None) -> int:
             results.j30.append(j30.peer(insts, optima, args.peer_limit, progress=_log))
         if not args.quick:
             results.j30.append(j30.engine(insts, optima, None, offset=-1, progress=_log))
+        for row in results.j30:
+            _log(
+                f"{row.label}: {row.feasible}/{row.n} feasible, {row.mean_deviation:.2f} %,"
+                f" median {row.quantile(0.5):.3f} s, invalid {row.invalid},"
+                f" below {row.below_optimum}"
+            )
     if "scale" in parts:
         sizes = scale.SIZES[:2] if args.quick else scale.SIZES
         with tempfile.TemporaryDirectory(prefix="feasibility-bench-") as tmp:
             results.scale = scale.run(sizes, Path(tmp), progress=_log)
     if "startup" in parts:
         results.startup = startup.run(5 if args.quick else 15)
-    for row in results.j30:
-        _log(
-            f"{row.label}: {row.feasible}/{row.n} feasible, {row.mean_deviation:.2f} %,"
-            f" median {row.quantile(0.5):.3f} s, invalid {row.invalid}, below {row.below_optimum}"
-        )
     results.seconds = time.perf_counter() - t0
     text = render(results, _notes() if full else [])
     if output is None:
