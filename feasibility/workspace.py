@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+import re
+import stat
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from itertools import islice
+from pathlib import Path, PurePath
 
 from feasibility.errors import InputError, Problem
-from feasibility.io.yamlio import Document, load_file
+from feasibility.io.yamlio import MAX_PROBLEMS, Document, load_file
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal
 from feasibility.validation.crossref import check_capacity
@@ -94,24 +97,33 @@ def read_deal(
 
 
 def deal_references(doc: Document, deal: Deal, model: CapacityFile) -> list[Problem]:
-    """Lines whose offering or features the model does not have."""
+    """Lines whose offering or features the model does not have (the first ``MAX_PROBLEMS``,
+    then one saying there are more)."""
+    found = list(islice(_unknown_references(doc, deal, model), MAX_PROBLEMS + 1))
+    if len(found) > MAX_PROBLEMS:
+        more = found[MAX_PROBLEMS]
+        found[MAX_PROBLEMS] = Problem(
+            doc.file, more.line, more.column, "too many problems; fix these first"
+        )
+    return found
+
+
+def _unknown_references(doc: Document, deal: Deal, model: CapacityFile) -> Iterator[Problem]:
     offerings = {o.id: o for o in model.offerings}
-    out: list[Problem] = []
     for i, line in enumerate(deal.lines):
         offering = offerings.get(line.offering)
         if offering is None:
             line_no, col = doc.where(("lines", i, "offering"))
             hint = did_you_mean(line.offering, list(offerings)) or "; check the capacity file"
             msg = f"lines[{i}].offering: unknown offering '{line.offering}'{hint}"
-            out.append(Problem(doc.file, line_no, col, msg))
+            yield Problem(doc.file, line_no, col, msg)
             continue
         for k, f in enumerate(line.features):
             if f not in offering.features:
                 line_no, col = doc.where(("lines", i, "features", k))
                 hint = did_you_mean(f, list(offering.features)) or "; remove it or ask ops"
                 msg = f"lines[{i}].features[{k}]: {offering.id} has no feature '{f}'{hint}"
-                out.append(Problem(doc.file, line_no, col, msg))
-    return out
+                yield Problem(doc.file, line_no, col, msg)
 
 
 def _booking_problems(path: Path, doc: Document, deal: Deal) -> list[Problem]:
@@ -128,24 +140,98 @@ def _booking_problems(path: Path, doc: Document, deal: Deal) -> list[Problem]:
     return out
 
 
+MAX_FOLDER_PARTS = 16
+"""Most parts ('a/b/c' has three) the bookings folder's path may have."""
+MAX_FOLDER_CHARS = 255
+"""Longest bookings folder path, in characters."""
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def bookings_problem(capacity: LoadedCapacity, *, missing_ok: bool = False) -> Problem | None:
+    """Why the capacity file's bookings folder cannot be used, or None.
+
+    It must be a plain relative path to a folder beside the capacity file (a subfolder, not
+    the capacity file's own folder) that does not lead out of it, through ``..`` or a
+    symlink. With ``missing_ok``, a folder that does not exist only has to be well named.
+    """
+    name = capacity.model.bookings
+    where = capacity.doc.where(("bookings",))
+    bad = _CONTROL.search(name)
+    if bad is not None:
+        message = f"character U+{ord(bad.group()):04X} in the bookings folder's name"
+        return Problem(capacity.doc.file, *where, f"{message}; use a plain folder name")
+    parts = len(PurePath(name).parts)
+    if len(name) > MAX_FOLDER_CHARS or parts > MAX_FOLDER_PARTS:
+        message = (
+            f"bookings folder path is too long ({len(name)} characters, {parts} parts; limits "
+            f"{MAX_FOLDER_CHARS} and {MAX_FOLDER_PARTS}); keep it beside capacity.yaml"
+        )
+        return Problem(capacity.doc.file, *where, message)
+    folder = capacity.bookings_dir
+    try:
+        if missing_ok and not os.path.lexists(folder):
+            return None
+        base = capacity.path.parent.resolve()
+        real = folder.resolve()
+    except (OSError, RuntimeError) as error:  # too long a name, a symlink loop
+        reason = getattr(error, "strerror", None) or str(error)
+        message = f"bookings folder '{name}' cannot be used ({reason}); fix the path"
+        return Problem(capacity.doc.file, *where, message)
+    if real == base:
+        message = (
+            f"bookings folder '{name}' is the capacity file's own folder; "
+            "use a subfolder such as 'bookings'"
+        )
+        return Problem(capacity.doc.file, *where, message)
+    if base not in real.parents:
+        how = "is" if ".." in PurePath(name).parts or PurePath(name).is_absolute() else "leads"
+        link = "" if how == "is" else " (through a symlink)"
+        message = (
+            f"bookings folder '{name}' {how} outside the capacity file's folder{link}; "
+            "keep it beside capacity.yaml"
+        )
+        return Problem(capacity.doc.file, *where, message)
+    return None
+
+
 def booking_files(capacity: LoadedCapacity) -> tuple[list[Path], list[Problem]]:
     """The booking files, or the problem with the bookings folder itself."""
+    problem = bookings_problem(capacity, missing_ok=True)
+    if problem is not None:
+        return [], [problem]
     folder = capacity.bookings_dir
     where = capacity.doc.where(("bookings",))
-    base = capacity.path.parent.resolve()
-    if not folder.exists():
-        return [], []
-    real = folder.resolve()
-    if real != base and base not in real.parents:
-        msg = f"bookings folder '{capacity.model.bookings}' is outside the capacity file's folder"
-        return [], [Problem(capacity.doc.file, *where, msg + "; keep it beside capacity.yaml")]
-    if not folder.is_dir():
-        msg = f"bookings '{capacity.model.bookings}' is not a folder"
+    try:
+        if not folder.exists():
+            return [], []
+        if not folder.is_dir():
+            msg = f"bookings '{capacity.model.bookings}' is not a folder"
+            return [], [Problem(capacity.doc.file, *where, msg)]
+        files = sorted(
+            p
+            for p in folder.iterdir()
+            if p.suffix in {".yaml", ".yml"} and not p.name.startswith(".")
+        )
+    except OSError as error:
+        msg = (
+            f"cannot read the bookings folder '{capacity.model.bookings}': "
+            f"{error.strerror or error}; check its permissions"
+        )
         return [], [Problem(capacity.doc.file, *where, msg)]
-    files = sorted(
-        p for p in folder.iterdir() if p.suffix in {".yaml", ".yml"} and not p.name.startswith(".")
-    )
     return files, []
+
+
+def _not_a_booking_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a booking (a symlink, a pipe or device), or None."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError as error:
+        return f"cannot read: {error.strerror or error}; check the path and its permissions"
+    if stat.S_ISLNK(mode):
+        return "a booking file may not be a symlink"
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):  # a folder gets "Is a directory"
+        return "a booking must be a regular file (this is a pipe, socket or device); remove it"
+    return None
 
 
 def read_bookings(capacity: LoadedCapacity) -> tuple[list[LoadedDeal], list[Problem]]:
@@ -154,8 +240,9 @@ def read_bookings(capacity: LoadedCapacity) -> tuple[list[LoadedDeal], list[Prob
     loaded: list[LoadedDeal] = []
     seen: dict[str, Path] = {}
     for path in files:
-        if path.is_symlink():
-            problems.append(Problem(str(path), 1, 1, "a booking file may not be a symlink"))
+        refused = _not_a_booking_file(path)
+        if refused is not None:
+            problems.append(Problem(str(path), 1, 1, refused))
             continue
         booking, found = read_deal(path, capacity, booking=True)
         problems += found

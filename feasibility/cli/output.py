@@ -81,10 +81,23 @@ def emit(result: RenderableType | str, *, soft_wrap: bool = False) -> None:
     ``soft_wrap`` keeps long lines whole (file:line:column messages stay greppable).
     """
     if isinstance(result, str):
-        sys.stdout.write(result)
+        sys.stdout.write(_encodable(result))
         sys.stdout.flush()
     else:
         console().print(result, soft_wrap=soft_wrap)
+
+
+def _encodable(text: str) -> str:
+    """``text``, with what stdout cannot encode as backslash escapes: a file name with bytes
+    that are not UTF-8 (read as lone surrogates) would otherwise stop the output midway.
+    In JSON the escapes stay valid JSON (``"\\udcff"``)."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    errors = getattr(sys.stdout, "errors", None) or "strict"
+    try:
+        text.encode(encoding, errors)
+    except UnicodeEncodeError:
+        return text.encode(encoding, "backslashreplace").decode(encoding)
+    return text
 
 
 @contextmanager

@@ -33,6 +33,7 @@ _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
 _UNICODE_BREAK = re.compile("[\x85\u2028\u2029]")  # folded in block and single-quoted text
 _NOT_ALLOWED = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")  # not \t \n \r NEL
 _KIND = {"mapping": "a mapping", "list": "a list", "text": "text", "plain": "text", "null": "null"}
 _SECOND_DOCUMENT = "only one YAML document per file; remove this '---' and what follows it"
 _SYNTAX_HINT = "check the indentation, quotes and brackets here"
@@ -167,6 +168,8 @@ class _Builder:
         elif isinstance(event, yaml.ScalarEvent):
             self._tag(event.tag, pos)
             self._count(1, pos)
+            if event.style == '"':
+                self._escaped_characters(event.value, pos)
             plain = not event.style
             value = None if plain and event.value in _NULLS else event.value
             kind = "null" if value is None else "plain" if plain else "text"
@@ -210,6 +213,16 @@ class _Builder:
             self.found.stop(pos, _TOO_DEEP)
         self._place(target.value, pos, target.kind, target.text)
         self._grow(target.count, target.height)
+
+    def _escaped_characters(self, value: str, pos: Pos) -> None:
+        """Control characters refused in the file are refused as escapes too ("\\e", "\\0"):
+        they would reach a terminal or a CI log from the text."""
+        bad = control_character(value)
+        if bad is not None:
+            code = ord(bad)
+            self.found.add(
+                pos, f"escape for character U+{code:04X}, which is not allowed in text; remove it"
+            )
 
     def _tag(self, tag: str | None, pos: Pos) -> None:
         if tag is not None:
@@ -361,6 +374,12 @@ def load_file(path: Path, display: str | None = None) -> Document:
         message = f"cannot read: {reason}; check the path and its permissions"
         raise InputError([Problem(name, 1, 1, message)]) from None
     return load_text(data, name)
+
+
+def control_character(text: str) -> str | None:
+    """The first control character ``load_text`` refuses in text (tab, line breaks are fine)."""
+    bad = _CONTROL.search(text)
+    return None if bad is None else bad.group()
 
 
 class _Dumper(yaml.SafeDumper):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 ID_MAX_LENGTH = 100
@@ -25,7 +27,19 @@ PositiveAmount = Annotated[float, Field(gt=0, le=1e9)]
 
 NonNegativeAmount = Annotated[float, Field(ge=0, le=1e9)]
 
-Date = dt.date
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    """Text must be YYYY-MM-DD: pydantic alone would read '0' or '86400' as a Unix time and
+    accept a date-time at midnight."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value) is None:
+        raise PydanticCustomError("date_format", "expected YYYY-MM-DD")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+"""A day, written YYYY-MM-DD."""
 
 
 class FileModel(BaseModel):

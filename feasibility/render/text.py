@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from feasibility.engine.result import CheckResult, DealResult, Verdict
+from feasibility.errors import printable
 from feasibility.validation.report import ValidationReport
 
 STYLE: dict[Verdict, str] = {"feasible": "green", "at_risk": "yellow", "infeasible": "red"}
@@ -106,7 +107,11 @@ def validate_text(report: ValidationReport, *, strict: bool) -> RenderableType:
         style = "yellow" if p.severity == "warning" else "red"
         label = "warning" if p.severity == "warning" else "error"
         lines.append(
-            Text.assemble(f"{p.file}:{p.line}:{p.column}: ", (label, style), f": {p.message}")
+            Text.assemble(
+                f"{printable(p.file)}:{p.line}:{p.column}: ",
+                (label, style),
+                f": {printable(p.message)}",
+            )
         )
     errors = sum(p.severity == "error" for p in report.problems)
     warnings = len(report.problems) - errors

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import re
 import secrets
@@ -21,13 +22,13 @@ from pathlib import Path
 from feasibility.engine.check import check_deals
 from feasibility.engine.plan import build_plan
 from feasibility.engine.result import CheckResult, DealResult
-from feasibility.errors import ExitCode, InputError, Problem, StoreError, UsageError
-from feasibility.io.yamlio import dump
+from feasibility.errors import ExitCode, InputError, StoreError, UsageError
+from feasibility.io.yamlio import control_character, dump
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.common import ID_MAX_LENGTH, ID_PATTERN
 from feasibility.models.deal import Booking, Deal
 from feasibility.validation.schema import did_you_mean
-from feasibility.workspace import LoadedCapacity, Workspace
+from feasibility.workspace import LoadedCapacity, Workspace, bookings_problem
 
 SUFFIXES = (".yaml", ".yml")
 """File names a booking may have; `book` writes ``.yaml``."""
@@ -111,6 +112,12 @@ def book_deal(
 def _check_request(request: BookRequest, as_of: dt.date) -> None:
     if request.reason is not None and not request.reason.strip():
         raise UsageError("--reason is empty; say why the deal is booked anyway")
+    for option, value in (("--by", request.by), ("--reason", request.reason)):
+        bad = control_character(value or "")
+        if bad is not None:
+            raise UsageError(
+                f"{option} holds the control character U+{ord(bad):04X}; write plain text"
+            )
     if request.force and request.reason is None:
         raise UsageError("--force needs --reason TEXT: say why the deal is booked anyway")
     if request.hold_until is not None and request.hold_until < as_of:
@@ -180,18 +187,12 @@ def render_booking(booked: Deal) -> str:
 
 
 def bookings_folder(capacity: LoadedCapacity) -> Path:
-    """The bookings folder of a capacity file; refused when it lies outside the file's folder."""
-    folder = capacity.bookings_dir
-    base = capacity.path.parent.resolve()
-    real = folder.resolve()
-    if real != base and base not in real.parents:
-        line, col = capacity.doc.where(("bookings",))
-        message = (
-            f"bookings folder '{capacity.model.bookings}' is outside the capacity file's folder; "
-            "keep it beside capacity.yaml"
-        )
-        raise InputError([Problem(capacity.doc.file, line, col, message)])
-    return folder
+    """The bookings folder of a capacity file; refused when it lies outside the file's folder,
+    is that folder itself, or is not a plain path (``workspace.bookings_problem``)."""
+    problem = bookings_problem(capacity)
+    if problem is not None:
+        raise InputError([problem])
+    return capacity.bookings_dir
 
 
 def booking_path(folder: Path, deal_id: str) -> Path:
@@ -222,7 +223,13 @@ def existing_booking(folder: Path, deal_id: str) -> Path | None:
 
 def write_booking(folder: Path, deal_id: str, text: str, *, replace: bool = False) -> Path:
     """Write a booking atomically; without ``replace``, fail if the id is booked (even by a
-    concurrent writer). Returns the booking's path."""
+    concurrent writer). Returns the booking's path.
+
+    Every step leaves the old state or the new one: the text goes to a temporary file, is
+    flushed, then takes the booking's name in one step (a hard link, or a rename with
+    ``replace``). An old booking named ``<id>.yml`` is replaced under its own name, then
+    renamed to ``<id>.yaml``: never two bookings of one id, never none.
+    """
     target = booking_path(folder, deal_id)
     taken = existing_booking(folder, deal_id)
     if taken is not None and not replace:
@@ -231,18 +238,25 @@ def write_booking(folder: Path, deal_id: str, text: str, *, replace: bool = Fals
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _write_synced(temp, text.encode("utf-8"))
-        if replace:
-            temp.replace(target)
-            for suffix in SUFFIXES[1:]:  # an old booking under another name
-                (folder / f"{deal_id}{suffix}").unlink(missing_ok=True)
-        else:
+        if not replace:
             os.link(temp, target)
+        elif taken is not None and taken != target and not os.path.lexists(target):
+            temp.replace(taken)  # the new text under the old name: still one booking
+            _sync_folder(folder)
+            taken.rename(target)
+        else:
+            temp.replace(target)
+            for suffix in SUFFIXES[1:]:  # an old booking under another name as well
+                (folder / f"{deal_id}{suffix}").unlink(missing_ok=True)
     except FileExistsError:
+        if not folder.is_dir():
+            raise _cannot("write", target, "the bookings folder is not a folder") from None
         raise _exists(deal_id, target) from None
     except OSError as error:
-        raise StoreError(f"cannot write {target}: {error.strerror or error}") from None
+        raise _cannot("write", target, error) from None
     finally:
-        temp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a leftover starts with '.': loading ignores it
+            temp.unlink(missing_ok=True)
     _sync_folder(folder)
     return target
 
@@ -257,9 +271,26 @@ def remove_booking(folder: Path, deal_id: str) -> Path:
     except FileNotFoundError:
         raise _missing(folder, deal_id) from None
     except OSError as error:
-        raise StoreError(f"cannot remove {path}: {error.strerror or error}") from None
+        raise _cannot("remove", path, error) from None
     _sync_folder(folder)
     return path
+
+
+def _cannot(verb: str, path: Path, error: OSError | str) -> StoreError:
+    """A write or remove that failed: the file, why, that nothing changed, what to do."""
+    if isinstance(error, str):
+        reason, todo = error, "fix the bookings folder"
+    else:
+        reason = error.strerror or str(error)
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            todo = "free some disk space"
+        elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            todo = f"make {path.parent} writable"
+        else:
+            todo = "fix the cause"
+    unchanged = "nothing was written" if verb == "write" else "the booking is still there"
+    again = "book" if verb == "write" else "release"
+    return StoreError(f"cannot {verb} {path}: {reason}; {unchanged}: {todo} and {again} again")
 
 
 def release_booking(capacity: LoadedCapacity, deal_id: str) -> Path:

@@ -6,10 +6,11 @@ Each check returns located problems; all of them run, so one run reports everyth
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from itertools import islice
 
 from feasibility.engine.calendar import known_region, merged_calendar
 from feasibility.errors import Problem
-from feasibility.io.yamlio import Document, Path_
+from feasibility.io.yamlio import MAX_PROBLEMS, Document, Path_
 from feasibility.models.capacity import (
     Calendar,
     CalendarOverride,
@@ -24,22 +25,31 @@ from feasibility.validation.schema import did_you_mean, display_path
 
 
 def check_capacity(doc: Document, model: CapacityFile) -> list[Problem]:
-    """Every cross-reference problem of a schema-valid capacity file."""
-    found: list[tuple[Path_, str, bool]] = []
-    found += _duplicate_ids(model)
-    found += _calendar_problems(model.calendar, ("calendar",))
+    """Every cross-reference problem of a schema-valid capacity file (the first
+    ``MAX_PROBLEMS``, then one saying there are more)."""
+    found = list(islice(_all_problems(model), MAX_PROBLEMS + 1))
+    problems = [_locate(doc, path, msg, key) for path, msg, key in found[:MAX_PROBLEMS]]
+    if len(found) > MAX_PROBLEMS:
+        line, col = doc.where(found[MAX_PROBLEMS][0])
+        problems.append(Problem(doc.file, line, col, "too many problems; fix these first"))
+    return problems
+
+
+def _all_problems(model: CapacityFile) -> Iterator[tuple[Path_, str, bool]]:
+    """The problems one by one, so that a file with thousands stops early."""
+    yield from _duplicate_ids(model)
+    yield from _calendar_problems(model.calendar, ("calendar",))
     resources = {r.id: r for r in model.resources}
     for i, r in enumerate(model.resources):
-        found += _resource_problems(model, r, ("resources", i))
+        yield from _resource_problems(model, r, ("resources", i))
     for i, o in enumerate(model.offerings):
-        found += _offering_problems(model, o, resources, ("offerings", i))
+        yield from _offering_problems(model, o, resources, ("offerings", i))
     for i, res in enumerate(model.reservations):
         at: Path_ = ("reservations", i)
         if res.resource not in resources:
-            found.append(_unknown(at + ("resource",), "resource", res.resource, resources))
+            yield _unknown(at + ("resource",), "resource", res.resource, resources)
         if res.to < res.from_:
-            found.append((at + ("to",), f"ends ({res.to}) before it starts ({res.from_})", False))
-    return [_locate(doc, path, msg, key) for path, msg, key in found]
+            yield (at + ("to",), f"ends ({res.to}) before it starts ({res.from_})", False)
 
 
 def _locate(doc: Document, path: Path_, message: str, on_key: bool) -> Problem:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from feasibility.errors import Problem
-from feasibility.io.yamlio import Document, Path_
+from feasibility.io.yamlio import MAX_PROBLEMS, Document, Path_
 from feasibility.models.common import ID_PATTERN
 
 M = TypeVar("M", bound=BaseModel)
@@ -27,7 +27,11 @@ def validate_document(doc: Document, model: type[M]) -> tuple[M | None, list[Pro
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
-        problems = sorted({_problem(doc, model, err) for err in exc.errors()})
+        errors = exc.errors()
+        problems = sorted({_problem(doc, model, err) for err in errors[:MAX_PROBLEMS]})
+        if len(errors) > MAX_PROBLEMS:  # a file of thousands of bad lines: the first ones
+            line, col = doc.where(_data_path(doc.data, errors[MAX_PROBLEMS]["loc"]))
+            problems.append(Problem(doc.file, line, col, "too many problems; fix these first"))
         return None, problems
 
 
@@ -39,9 +43,19 @@ def display_path(path: Sequence[str | int]) -> str:
     return out or "top level"
 
 
+MAX_CHOICES = 200
+"""Most candidates compared for a "did you mean" hint: each comparison costs, and a file
+with thousands of ids and thousands of misspellings must not take minutes to report."""
+
+
 def did_you_mean(word: str, choices: Sequence[str]) -> str:
     """A '; did you mean ...?' hint for a near miss, or ''."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    candidates = list(choices)
+    if len(candidates) > MAX_CHOICES:  # the likeliest: about as long, then the same start
+        near = [c for c in candidates if abs(len(c) - len(word)) <= 3]
+        near.sort(key=lambda c: (c[:1] != word[:1], c[:2] != word[:2]))
+        candidates = near[:MAX_CHOICES]
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
@@ -75,6 +89,10 @@ def _explain(kind: str, msg: str, found: str) -> str:
             f"{found} is not a valid id; use letters, digits, '.', '_' or '-', "
             "starting with a letter or digit"
         )
+    if kind == "date_format":
+        return f"{found} is not a date; write YYYY-MM-DD"
+    if kind == "date_type":
+        return f"expected a date (YYYY-MM-DD), found {found}"
     if kind.startswith(("date_", "datetime_")):
         return f"{found} is not a valid date ({msg.split(', ', 1)[-1]}); write YYYY-MM-DD"
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
@@ -140,11 +158,17 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[st
     candidates: list[Any] = [model]
     for item in loc:
         candidates = [d for c in candidates for d in _descend(c, item)]
-    for tp in candidates:
-        tp = _unwrap(tp)
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
-            return [f.alias or name for name, f in tp.model_fields.items()]
+    for candidate in candidates:
+        tp = _unwrap(candidate)
+        members = typing.get_args(tp) if _is_union(tp) else (tp,)  # e.g. `Booking | None`
+        for member in map(_unwrap, members):
+            if isinstance(member, type) and issubclass(member, BaseModel):
+                return [f.alias or name for name, f in member.model_fields.items()]
     return []
+
+
+def _is_union(tp: Any) -> bool:
+    return typing.get_origin(tp) in (typing.Union, types.UnionType)
 
 
 def _unwrap(tp: Any) -> Any:

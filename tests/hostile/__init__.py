@@ -1,0 +1,1 @@
+"""Hostile and broken input: the corpus, fuzzing strategies and a timing script."""
