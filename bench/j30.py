@@ -137,7 +137,8 @@ def engine(
 ) -> Summary:
     """Every instance through the engine, due at optimum + ``offset``."""
     b = budget if budget is not None else Policy().search_schedules
-    label = f"engine, {b} schedules" + (f", due at optimum {offset:+d}" if offset else "")
+    label = f"engine, {b} schedules" + (" (default)" if budget is None else "")
+    label += f", due at optimum {offset:+d}" if offset else ""
     out = Summary(label)
     for k, inst in enumerate(insts):
         opt = optima[inst.name]

@@ -34,6 +34,8 @@ class Results:
     seconds: float = 0.0
     j30: list[Summary] = field(default_factory=list)
     j30_note: str = ""
+    j30_target: int = 0
+    """Index of the engine row the targets are judged on."""
     scale: list[Row] = field(default_factory=list)
     startup: Startup | None = None
 
@@ -89,7 +91,7 @@ def _met(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
-def j30_section(summaries: Sequence[Summary], note: str) -> list[str]:
+def j30_section(summaries: Sequence[Summary], note: str, target: int) -> list[str]:
     """The side-by-side table of the engine and the peer on PSPLIB j30."""
     out = [
         "## PSPLIB j30: feasibility at the proven optimum",
@@ -116,10 +118,12 @@ def j30_section(summaries: Sequence[Summary], note: str) -> list[str]:
     out += ["for a due date before it (either would be a bug)."]
     if note:
         out += ["", note]
-    engine = next((s for s in summaries if s.label.startswith("engine")), None)
+    engine = summaries[target] if target < len(summaries) else None
     if engine is not None and engine.n:
         share = engine.feasible / engine.n
         out += [
+            "",
+            f'Targets, judged on the row "{engine.label}":',
             "",
             "| target | reached | |",
             "| --- | --- | --- |",
@@ -232,7 +236,7 @@ def render(results: Results, notes: Sequence[str]) -> str:
         "- Benchmark-only dependency: `pip install -e '.[bench]'` (OR-Tools).",
     ]
     if results.j30:
-        out += [""] + j30_section(results.j30, results.j30_note)
+        out += [""] + j30_section(results.j30, results.j30_note, results.j30_target)
     if results.scale:
         out += [""] + scale_section(results.scale)
     if results.startup is not None:

@@ -247,7 +247,7 @@ class Policy(FileModel):
     """Finishing fewer working days than this before due puts a line at risk."""
     horizon_days: Annotated[int, Field(gt=0, le=5000)] = 500
     """How far ahead, in company working days, the tool looks for a date."""
-    search_schedules: Annotated[int, Field(ge=1, le=100_000)] = 5000
+    search_schedules: Annotated[int, Field(ge=1, le=100_000)] = 200
     """How many candidate schedules the search tries per check (more: better, slower)."""
 
 
