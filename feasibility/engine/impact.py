@@ -197,7 +197,8 @@ def compare(old: LoadedCapacity, new: Workspace, as_of: dt.date) -> ImpactResult
     worse."""
     deals = new.booked_deals
     before = build_plan(old.model, deals, as_of)
-    after = build_plan(new.capacity.model, deals, as_of)
+    after = build_plan(new.capacity.model, deals, as_of, like=before)
+    bases: tuple[Plan, Plan] | None = None
     old_states = {
         (o.deal.id, ln.line): _state(before, ln) for o in before.bookings for ln in o.lines
     }
@@ -213,9 +214,13 @@ def compare(old: LoadedCapacity, new: Workspace, as_of: dt.date) -> ImpactResult
         ]
         impact = BookingImpact(loaded[deal.id], lines, [])
         if impact.worse:
-            impact = BookingImpact(
-                impact.booking, lines, causes(old.model, new.capacity.model, lines, as_of)
-            )
+            if bases is None:
+                bases = (
+                    build_plan(old.model, [], as_of, like=before),
+                    build_plan(new.capacity.model, [], as_of, like=after),
+                )
+            found = causes(old.model, new.capacity.model, lines, as_of, bases=bases)
+            impact = BookingImpact(impact.booking, lines, found)
         if lines:
             out.append(impact)
     return ImpactResult(as_of, old.doc.file, new.capacity.doc.file, out)
@@ -237,14 +242,26 @@ def _state(plan: Plan, booked: BookedLine) -> LineState:
 
 
 def causes(
-    old: CapacityFile, new: CapacityFile, lines: Sequence[LineImpact], as_of: dt.date
+    old: CapacityFile,
+    new: CapacityFile,
+    lines: Sequence[LineImpact],
+    as_of: dt.date,
+    *,
+    bases: tuple[Plan, Plan] | None = None,
 ) -> list[Cause]:
     """What the edit changed among what the worse lines depend on: their offerings, the free
     capacity of their resources and the stock of their materials up to the last due or
     delivery date, the calendar, the policy. When none of it changed, bookings placed before
-    (whose own needs changed) now take the capacity the booking had."""
+    (whose own needs changed) now take the capacity the booking had.
+
+    ``bases``: ``old`` and ``new`` on ``as_of`` without bookings (``build_plan(old, [],
+    as_of)`` and the same of ``new``), to share between calls; built here when omitted.
+    """
     worse = [ln for ln in lines if ln.worse]
-    base_old, base_new = build_plan(old, [], as_of), build_plan(new, [], as_of)
+    if bases is None:
+        base_old = build_plan(old, [], as_of)
+        bases = (base_old, build_plan(new, [], as_of, like=base_old))
+    base_old, base_new = bases
     end = max(_window_ends(worse, base_new))
     old_offerings = {o.id: o for o in old.offerings}
     new_offerings = {o.id: o for o in new.offerings}

@@ -83,10 +83,43 @@ def booking_order(bookings: Sequence[Deal]) -> list[Deal]:
     return sorted(bookings, key=lambda d: (d.booking.booked_on if d.booking else dt.date.min, d.id))
 
 
-def build_plan(model: CapacityFile, bookings: Sequence[Deal], as_of: dt.date) -> Plan:
-    """Capacity after reservations, then each booking in booking order (SPEC)."""
-    timeline = build_timeline(model, as_of)
-    resources = {r.id: resource_days(model, r, timeline) for r in model.resources}
+def day_tables(
+    model: CapacityFile, as_of: dt.date, like: Plan | None = None
+) -> tuple[Timeline, dict[str, ResourceDays]]:
+    """The day grid of ``model`` on ``as_of`` and each resource's days on it.
+
+    With ``like`` (a plan of another model on the same date), its grid and the days of
+    every resource that did not change are reused: both are functions of the calendar,
+    the horizon, the check date and the resource alone, so the tables are the same.
+    Sharing them also lets the scheduler's caches, keyed by identity, hit across plans.
+    """
+    if (
+        like is None
+        or like.as_of != as_of
+        or like.model.calendar != model.calendar
+        or like.model.policy.horizon_days != model.policy.horizon_days
+    ):
+        timeline = build_timeline(model, as_of)
+        return timeline, {r.id: resource_days(model, r, timeline) for r in model.resources}
+    timeline = like.timeline
+    resources: dict[str, ResourceDays] = {}
+    for r in model.resources:
+        was = like.resources.get(r.id)
+        if was is not None and was.resource == r:
+            resources[r.id] = ResourceDays(r, was.calendar, was.works, was.capacity)
+        else:
+            resources[r.id] = resource_days(model, r, timeline)
+    return timeline, resources
+
+
+def build_plan(
+    model: CapacityFile, bookings: Sequence[Deal], as_of: dt.date, *, like: Plan | None = None
+) -> Plan:
+    """Capacity after reservations, then each booking in booking order (SPEC).
+
+    ``like``: a plan on the same date whose day tables may be reused (``day_tables``).
+    """
+    timeline, resources = day_tables(model, as_of, like)
     free = {rid: list(rd.capacity) for rid, rd in resources.items()}
     for res in model.reservations:
         if res.resource not in free:
