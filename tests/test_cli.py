@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner as TyperRunner
 
-import feasibility.cli.commands  # noqa: F401  (registers the commands)
+import feasibility.cli.commands.all  # noqa: F401  (registers the commands)
 from feasibility import __version__
 from feasibility.cli.app import app
 from feasibility.schemas import SchemaName, schema_json

@@ -5,6 +5,7 @@ Each command body is small: everything it does lives in the core or a renderer.
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -43,7 +44,18 @@ def _root(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    import feasibility.cli.commands  # noqa: F401  (registers every command)
+    """Console-script entry point.
 
+    Only the command asked for is imported (each command module registers itself), which
+    keeps start-up short; help, completion and unknown names get every command.
+    """
+    import importlib
+
+    from feasibility.cli.commands import NAMES
+
+    asked = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
+    if asked in NAMES and not {"--help", "-h"} & set(sys.argv[1 : sys.argv.index(asked)]):
+        importlib.import_module(f"feasibility.cli.commands.{asked}")
+    else:
+        importlib.import_module("feasibility.cli.commands.all")
     app()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import holidays as holidays_lib
@@ -20,14 +20,28 @@ class WorkCalendar:
     """Worked days of the week, Monday = 0."""
     holidays: Holidays | None
     closures: tuple[Closure, ...]
+    _off: dict[int, frozenset[dt.date]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
+    """Holidays and closed days by year, filled as years are asked for."""
 
     def works(self, day: dt.date) -> bool:
         """True when ``day`` is a working day of this calendar."""
         if day.weekday() not in self.weekdays:
             return False
-        if self.holidays is not None and day in public_holidays(self.holidays, day.year):
-            return False
-        return not any(c.from_ <= day <= c.to for c in self.closures)
+        off = self._off.get(day.year)
+        if off is None:
+            off = self._off[day.year] = self._days_off(day.year)
+        return day not in off
+
+    def _days_off(self, year: int) -> frozenset[dt.date]:
+        days = set(public_holidays(self.holidays, year)) if self.holidays is not None else set()
+        for c in self.closures:
+            day, last = max(c.from_, dt.date(year, 1, 1)), min(c.to, dt.date(year, 12, 31))
+            while day <= last:
+                days.add(day)
+                day += dt.timedelta(days=1)
+        return frozenset(days)
 
     def holiday_name(self, day: dt.date) -> str | None:
         """The public holiday's or closure's name on ``day``, if any."""
@@ -72,12 +86,18 @@ def public_holidays(spec: Holidays, year: int) -> dict[dt.date, str]:
     return {day: str(name) for day, name in found.items()}
 
 
+@lru_cache(maxsize=1)
+def _country_codes() -> frozenset[str]:
+    """Every country code the holidays package knows (aliases such as UK included), read
+    from its registry without importing the ~190 country modules."""
+    return frozenset(holidays_lib.registry.EntityLoader.get_country_codes())
+
+
 def known_region(spec: Holidays) -> str | None:
     """None when the holidays package knows the country and subdivision; else what is wrong."""
-    supported: dict[str, list[str]] = holidays_lib.list_supported_countries()
-    if spec.country not in supported:
+    if spec.country not in _country_codes():
         return f"unknown holidays country '{spec.country}'"
-    subdivisions = supported[spec.country]
+    subdivisions = getattr(holidays_lib, spec.country).subdivisions  # imports that country only
     if spec.subdivision is not None and spec.subdivision not in subdivisions:
         return f"unknown subdivision '{spec.subdivision}' of country '{spec.country}'"
     return None

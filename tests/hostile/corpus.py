@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from typer.testing import CliRunner, Result
 
-import feasibility.cli.commands  # noqa: F401  (registers every command)
+import feasibility.cli.commands.all  # noqa: F401  (registers every command)
 from feasibility.cli.app import app
 from feasibility.io.yamlio import MAX_ALIASES, MAX_BYTES, MAX_PROBLEMS
 

@@ -1,28 +1,7 @@
-"""Every command of the CLI, one module each; importing this package registers them.
+"""Every command of the CLI, one module each; importing a module registers its command.
 
-The order here is the order of `feasibility --help`.
+``feasibility.cli.commands.all`` imports them all, in the order of `feasibility --help`.
 """
 
-from feasibility.cli.commands import (  # noqa: I001
-    check,
-    validate,
-    book,
-    release,
-    impact,
-    load,
-    schema,
-    pipeline,
-    init,
-)
-
-__all__ = [
-    "book",
-    "check",
-    "impact",
-    "init",
-    "load",
-    "pipeline",
-    "release",
-    "schema",
-    "validate",
-]
+NAMES = ("check", "validate", "book", "release", "impact", "load", "schema", "pipeline", "init")
+"""Command names, each the name of its module, in the order of `feasibility --help`."""
