@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from feasibility.engine.calendar import WorkCalendar, company_calendar, merged_calendar
 from feasibility.models.capacity import CapacityFile, Material, Resource
@@ -126,46 +126,197 @@ def weekday_names(cal: WorkCalendar) -> list[str]:
     return [WEEKDAYS[d] for d in sorted(cal.weekdays)]
 
 
-@dataclass
-class Stock:
-    """A material's projected stock by day, less what scheduled work took."""
+_GRAIN = 2.0**20
+"""Stock amounts that are whole multiples of 1/_GRAIN ..."""
+_BOUND = 2.0**32
+"""... and smaller than this in magnitude add and subtract exactly in floating point,
+in any order (2**20 * 2**33 < 2**53), so takes can be summed per block and per day."""
 
-    material: Material
-    level: list[float]
-    """Stock at the end of each day index before replenishment (on hand + receipts - takes)."""
-    replenish: int | None
-    """Day index from which any quantity can be had; None: never."""
-    takes: list[tuple[int, float]] = field(default_factory=list)
+
+def _exact(x: float) -> bool:
+    return -_BOUND < x < _BOUND and (x * _GRAIN).is_integer()
+
+
+class Stock:
+    """A material's projected stock by day, less what scheduled work took.
+
+    ``level`` reads as a plain list (stock at the end of each day index before
+    replenishment: on hand + receipts - takes) and may be changed in place by the
+    caller. Internally, while every amount is exact in floating point (``_exact``), a
+    take is recorded in O(sqrt(days)): days before ``replenish`` (the only ones queries
+    look at) are kept in blocks with a pending amount per block and the block minimum;
+    later days only get a per-day total, applied when ``level`` is read. Any amount that
+    is not exact switches the stock to the plain day-by-day arithmetic, so the values
+    are always the ones that subtracting every take from every later day gives.
+    """
+
+    def __init__(
+        self,
+        material: Material,
+        level: list[float],
+        replenish: int | None,
+        takes: list[tuple[int, float]] | None = None,
+    ) -> None:
+        self.material = material
+        self._level = level
+        """Per day: the value, less (before ``replenish``) its block's ``_lazy`` and
+        (from ``replenish`` on) the running total of ``_diff``."""
+        self.replenish = replenish
+        """Day index from which any quantity can be had; None: never."""
+        self.takes: list[tuple[int, float]] = takes if takes is not None else []
+        self._plain = False
+        """True once some amount was not exact: day-by-day arithmetic only."""
+        self._built = False
+        self._end = 0
+        self._size = 1
+        self._lazy: list[float] = []
+        self._low: list[float] = []
+        self._diff: dict[int, float] = {}
+        self._total = 0.0
+
+    def __repr__(self) -> str:
+        return f"Stock({self.material.id!r}, replenish={self.replenish!r})"
+
+    @property
+    def level(self) -> list[float]:
+        """Stock by day index, as a list the caller may change."""
+        self._flush()
+        return self._level
+
+    def _flush(self) -> None:
+        """Apply the pending amounts to ``_level`` and drop the blocks."""
+        if not self._built:
+            return
+        self._built = False
+        level, size = self._level, self._size
+        for b, lazy in enumerate(self._lazy):
+            if lazy:
+                for t in range(b * size, min((b + 1) * size, self._end)):
+                    level[t] -= lazy
+        if self._diff:
+            run = 0.0
+            for t in range(self._end, len(level)):
+                run += self._diff.get(t, 0.0)
+                level[t] -= run
+        self._lazy, self._low, self._diff = [], [], {}
+
+    def _build(self) -> bool:
+        """Set up the blocks; False (and plain arithmetic from now on) when an amount
+        is not exact."""
+        if self._built:
+            return True
+        if self._plain:
+            return False
+        level = self._level
+        if not all(_exact(x) for x in level):
+            self._plain = True
+            return False
+        n = len(level)
+        end = n if self.replenish is None else max(min(self.replenish, n), 0)
+        size = max(8, int(end**0.5))
+        self._end, self._size = end, size
+        nblocks = (end + size - 1) // size
+        self._lazy = [0.0] * nblocks
+        self._low = [min(level[b * size : min((b + 1) * size, end)]) for b in range(nblocks)]
+        self._diff = {}
+        self._total = 0.0
+        self._built = True
+        return True
+
+    def _end_day(self) -> int:
+        n = len(self._level)
+        return n if self.replenish is None else min(self.replenish, n)
 
     def available(self, index: int, qty: float) -> bool:
         """True when ``qty`` can be taken on day ``index`` without ever going negative."""
         if self.replenish is not None and index >= self.replenish:
             return True
-        end = len(self.level) if self.replenish is None else min(self.replenish, len(self.level))
-        return all(self.level[t] + EPS >= qty for t in range(index, end))
+        if index < 0 or not self._build():
+            self._flush()
+            level = self._level
+            return all(level[t] + EPS >= qty for t in range(index, self._end_day()))
+        end, size, level = self._end, self._size, self._level
+        if index >= end:
+            return True
+        b = index // size
+        hi = min((b + 1) * size, end)
+        lazy = self._lazy[b]
+        low = min(level[index:hi]) - lazy
+        for m in self._low[b + 1 :]:
+            low = min(low, m)
+        return low + EPS >= qty
 
     def earliest(self, index: int, qty: float) -> int | None:
         """The first day on or after ``index`` on which ``qty`` can be taken, or None."""
-        end = len(self.level) if self.replenish is None else min(self.replenish, len(self.level))
-        suffix_ok = None
-        running = float("inf")
-        for t in range(end - 1, index - 1, -1):
-            running = min(running, self.level[t])
-            if running + EPS >= qty:
-                suffix_ok = t
-            else:
-                break
+        if index < 0 or not self._build():
+            self._flush()
+            suffix_ok = self._plain_suffix(index, qty)
+        else:
+            suffix_ok = self._suffix(index, qty)
         if suffix_ok is not None:
             return suffix_ok
         if self.replenish is not None:
             return max(index, self.replenish)
         return None
 
+    def _plain_suffix(self, index: int, qty: float) -> int | None:
+        level = self._level
+        suffix_ok = None
+        running = float("inf")
+        for t in range(self._end_day() - 1, index - 1, -1):
+            running = min(running, level[t])
+            if running + EPS >= qty:
+                suffix_ok = t
+            else:
+                break
+        return suffix_ok
+
+    def _suffix(self, index: int, qty: float) -> int | None:
+        """The first day of the run of days up to ``replenish`` on which ``qty`` can
+        be taken, ending there and starting no earlier than ``index`` (None: empty)."""
+        end, size, level, lazies, lows = self._end, self._size, self._level, self._lazy, self._low
+        if index >= end:
+            return None
+        first = index // size
+        for b in range((end - 1) // size, first - 1, -1):
+            lo = b * size
+            if lo >= index and lows[b] + EPS >= qty:
+                continue
+            lazy = lazies[b]
+            for t in range(min(lo + size, end) - 1, max(lo, index) - 1, -1):
+                if level[t] - lazy + EPS < qty:
+                    return t + 1 if t + 1 < end else None
+        return index
+
     def take(self, index: int, qty: float) -> None:
         """Take ``qty`` on day ``index`` (work starting that day)."""
         self.takes.append((index, qty))
-        for t in range(max(index, 0), len(self.level)):
-            self.level[t] -= qty
+        i = max(index, 0)
+        level = self._level
+        if self._build() and _exact(qty) and self._total + abs(qty) < _BOUND:
+            if i >= len(level):
+                return
+            self._total += abs(qty)
+            end = self._end
+            if i >= end:
+                self._diff[i] = self._diff.get(i, 0.0) + qty
+                return
+            self._diff[end] = self._diff.get(end, 0.0) + qty
+            size = self._size
+            b = i // size
+            hi = min((b + 1) * size, end)
+            for t in range(i, hi):
+                level[t] -= qty
+            lows, lazies = self._low, self._lazy
+            lows[b] = min(level[b * size : hi]) - lazies[b]
+            for c in range(b + 1, len(lows)):
+                lazies[c] += qty
+                lows[c] -= qty
+            return
+        self._flush()
+        self._plain = True
+        for t in range(i, len(level)):
+            level[t] -= qty
 
 
 def build_stock(material: Material, timeline: Timeline) -> Stock:
