@@ -218,6 +218,10 @@ def decode(
     group_day: dict[int, int] = {}
     kinds, preds, days_of, uses_of, cals = c.kind, c.preds, c.days, c.uses, c.calendar
     lines, groups = c.line, c.group
+    # Free capacity only falls during a decode, so a day once found short for a given
+    # need stays short: per (calendar, need) the positions known short, each pointing
+    # on towards the next candidate (see ``_skip``), so scans jump past full days.
+    full: dict[tuple[int, object], dict[int, int]] = {}
     for t in order:
         est = release[lines[t]]
         ok = True
@@ -255,19 +259,26 @@ def decode(
                 r0, u0 = us[0]
                 fr0 = free[r0]
                 need = u0 - EPS
+                bad = full.setdefault((id(cal), us), {})
+                if pos in bad:
+                    pos = _skip(bad, pos)
                 while pos <= last:
                     q = pos + dur - 1
                     while q >= pos and fr0[wd[q]] >= need:
                         q -= 1
                     if q < pos:
                         break
-                    pos = q + 1
+                    bad[q] = q + 1
+                    pos = _skip(bad, q + 1)
                 if pos > last:
                     continue
                 for q in range(pos, pos + dur):
                     fr0[wd[q]] -= u0
             else:
                 frs = [(free[r], u - EPS) for r, u in us]
+                bad = full.setdefault((id(cal), us), {})
+                if pos in bad:
+                    pos = _skip(bad, pos)
                 while pos <= last:
                     q = pos + dur - 1
                     while q >= pos:
@@ -281,7 +292,8 @@ def decode(
                         break
                     if q < pos:
                         break
-                    pos = q + 1
+                    bad[q] = q + 1
+                    pos = _skip(bad, q + 1)
                 if pos > last:
                     continue
                 for q in range(pos, pos + dur):
@@ -297,10 +309,18 @@ def decode(
             cap = c.cap[t]
             taken: list[tuple[int, str, float]] = []
             s = e = -1
-            for q in range(pos, len(wd)):
+            bad = full.setdefault((id(cal), r), {})
+            q, nwd = pos, len(wd)
+            while q < nwd:
+                if q in bad:
+                    q = _skip(bad, q)
+                    if q >= nwd:
+                        break
                 d = wd[q]
                 avail = fr[d]
                 if avail <= EPS:
+                    bad[q] = q + 1
+                    q += 1
                     continue
                 take = min(avail, cap, remaining)
                 if s < 0:
@@ -310,6 +330,7 @@ def decode(
                 if remaining <= EPS:
                     e = d
                     break
+                q += 1
             if e < 0:
                 continue
             for d, _, take in taken:
@@ -377,6 +398,18 @@ def place_compiled(
             out.placements[t] = Placement(t, d.start[t], d.finish[t], d.amounts[t])
     out.delivered = delivered(c, d.finish)
     return out
+
+
+def _skip(bad: dict[int, int], p: int) -> int:
+    """The first position from ``p`` on not known short (compressing the path)."""
+    root = p
+    while root in bad:
+        root = bad[root]
+    while p != root:
+        nxt = bad[p]
+        bad[p] = root
+        p = nxt
+    return root
 
 
 def _materials_ready(
