@@ -138,6 +138,8 @@ def compile_job(job: Job, state: CapacityState) -> Compiled:
     calendar: list[WorkDays] = []
     succs: list[list[int]] = [[] for _ in range(n)]
     used: dict[str, None] = {}
+    known: dict[tuple[str, ...], WorkDays] = {}
+    """Resources -> their common working days, within this job (units repeat steps)."""
     for t in job.tasks:
         step = t.step
         for p in t.preds:
@@ -147,7 +149,11 @@ def compile_job(job: Job, state: CapacityState) -> Compiled:
             days.append(0)
             uses.append(((step.resource, step.effort),))
             cap.append(step.max_per_day if step.max_per_day is not None else float("inf"))
-            calendar.append(work_days([state.works[step.resource]]))
+            key: tuple[str, ...] = (step.resource,)
+            cal = known.get(key)
+            if cal is None:
+                cal = known[key] = work_days([state.works[step.resource]])
+            calendar.append(cal)
             used[step.resource] = None
         elif step.uses:
             assert step.days is not None
@@ -155,7 +161,11 @@ def compile_job(job: Job, state: CapacityState) -> Compiled:
             days.append(step.days)
             uses.append(tuple(step.uses.items()))
             cap.append(0.0)
-            calendar.append(work_days([state.works[r] for r in step.uses]))
+            key = tuple(step.uses)
+            cal = known.get(key)
+            if cal is None:
+                cal = known[key] = work_days([state.works[r] for r in step.uses])
+            calendar.append(cal)
             used.update(dict.fromkeys(step.uses))
         else:
             assert step.days is not None
