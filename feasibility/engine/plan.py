@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from feasibility.engine.scheduler import Outcome
+from feasibility.engine.scheduler import Compiled, Outcome, compile_job
 from feasibility.engine.search import search
 from feasibility.engine.state import CapacityState
 from feasibility.engine.tasks import Job, add_line
@@ -17,7 +17,7 @@ from feasibility.engine.timeline import (
     build_timeline,
     resource_days,
 )
-from feasibility.models.capacity import CapacityFile
+from feasibility.models.capacity import CapacityFile, Offering
 from feasibility.models.deal import Deal
 
 BOOKING_BUDGET = 1
@@ -63,6 +63,23 @@ class BookingOutcome:
 
 
 @dataclass
+class JobCache:
+    """Bookings as expanded and compiled for placement, shared by the plans built on one
+    grid from models with the same offerings (``build_plan(like=...)``): ``prepare`` only
+    reads the offerings and the grid, and a compiled job only the grid and the working
+    days of its resources (checked by identity before reuse)."""
+
+    timeline: Timeline
+    offerings: list[Offering]
+    entries: dict[int, tuple[Deal, Prepared, Compiled, tuple[tuple[bool, ...], ...]]] = field(
+        default_factory=dict
+    )
+    """By ``id(deal)`` (the deal is kept, so the id stays its own): the deal expanded with
+    ``skip_done``, compiled, and the working days of each of ``_reads(job)`` it was
+    compiled against."""
+
+
+@dataclass
 class Plan:
     """The model on one check date, with reservations and bookings already placed."""
 
@@ -71,6 +88,7 @@ class Plan:
     resources: dict[str, ResourceDays]
     state: CapacityState
     bookings: list[BookingOutcome]
+    jobs: JobCache | None = field(default=None, repr=False, compare=False)
 
     @property
     def as_of(self) -> dt.date:
@@ -107,6 +125,10 @@ def day_tables(
         was = like.resources.get(r.id)
         if was is not None and was.resource == r:
             resources[r.id] = ResourceDays(r, was.calendar, was.works, was.capacity)
+        elif was is not None and was.resource.calendar == r.calendar:
+            # Working days depend on the calendars alone: only the capacity is new.
+            fresh = resource_days(model, r, timeline)
+            resources[r.id] = ResourceDays(r, was.calendar, was.works, fresh.capacity)
         else:
             resources[r.id] = resource_days(model, r, timeline)
     return timeline, resources
@@ -135,6 +157,15 @@ def build_plan(
         stocks={m.id: build_stock(m, timeline) for m in model.materials},
     )
     plan = Plan(model, timeline, resources, state, [])
+    if (
+        like is not None
+        and like.jobs is not None
+        and like.jobs.timeline is timeline
+        and like.jobs.offerings == model.offerings
+    ):
+        plan.jobs = like.jobs
+    else:
+        plan.jobs = JobCache(timeline, model.offerings)
     for deal in booking_order(bookings):
         plan.bookings.append(_place_booking(plan, deal))
     return plan
@@ -166,14 +197,56 @@ def prepare(plan: Plan, deal: Deal, *, skip_done: bool = False) -> Prepared:
     return Prepared(deal, job, release, due, lines)
 
 
+def _reads(job: Job) -> list[str]:
+    """Resources whose working days ``compile_job`` reads."""
+    out: dict[str, None] = {}
+    for t in job.tasks:
+        if t.step.resource is not None:
+            out[t.step.resource] = None
+        out.update(dict.fromkeys(t.step.uses or {}))
+    return list(out)
+
+
+def _prepared_booking(plan: Plan, deal: Deal) -> tuple[Prepared, Compiled | None]:
+    """``prepare(plan, deal, skip_done=True)`` and the job compiled on the plan's state,
+    from the plan's ``jobs`` when an earlier plan of the same grid and offerings made
+    them (None: nothing to compile)."""
+    cache = plan.jobs
+    hit = None if cache is None else cache.entries.get(id(deal))
+    if hit is not None and hit[0] is deal:
+        _, prepared, compiled, works = hit
+        state_works = plan.state.works
+        reads = _reads(prepared.job)
+        if all(state_works.get(r) is w for r, w in zip(reads, works, strict=True)):
+            return prepared, compiled
+    else:
+        prepared = prepare(plan, deal, skip_done=True)
+    if not prepared.lines:
+        return prepared, None
+    compiled = compile_job(prepared.job, plan.state)
+    if cache is not None:
+        works = tuple(plan.state.works[r] for r in _reads(prepared.job))
+        cache.entries[id(deal)] = (deal, prepared, compiled, works)
+    return prepared, compiled
+
+
 def _place_booking(plan: Plan, deal: Deal) -> BookingOutcome:
     hold = deal.booking.hold_until if deal.booking else None
     if hold is not None and hold < plan.as_of:
         return BookingOutcome(deal, False, [])
-    prepared = prepare(plan, deal, skip_done=True)
+    prepared, compiled = _prepared_booking(plan, deal)
     if not prepared.lines:
         return BookingOutcome(deal, False, [])
-    out: Outcome = search(prepared.job, plan.state, prepared.release, prepared.due, BOOKING_BUDGET)
+    # The plan's state is its own while it is built: the search may place in place.
+    out: Outcome = search(
+        prepared.job,
+        plan.state,
+        prepared.release,
+        prepared.due,
+        BOOKING_BUDGET,
+        in_place=True,
+        compiled=compiled,
+    )
     booked = [
         BookedLine(
             line=n,

@@ -123,9 +123,23 @@ def tails(job: Job, state: CapacityState) -> list[float]:
         for p in task.preds:
             succs[p].append(task.index)
     out = [0.0] * len(job.tasks)
-    for t in reversed(serial_order(job, lambda i: (float(i),))):
-        out[t] = _length(job, t, best) + max((out[s] for s in succs[t]), default=0.0)
+    for t in reversed(index_order(job)):
+        longest = 0.0
+        for s in succs[t]:
+            if out[s] > longest:
+                longest = out[s]
+        out[t] = _length(job, t, best) + longest
     return out
+
+
+def index_order(job: Job) -> Sequence[int]:
+    """``serial_order`` by task index: simply 0, 1, 2, ... when every task comes after
+    its predecessors in the job (as ``add_line`` builds jobs)."""
+    if all(p < task.index for task in job.tasks for p in task.preds) and all(
+        task.index == i for i, task in enumerate(job.tasks)
+    ):
+        return range(len(job.tasks))
+    return serial_order(job, lambda i: (float(i),))
 
 
 def _length(job: Job, t: int, best: dict[str, float]) -> float:
@@ -212,14 +226,21 @@ def search(
     due: Sequence[int | None],
     budget: int,
     enough: Callable[[Outcome], bool] | None = None,
+    *,
+    in_place: bool = False,
+    compiled: Compiled | None = None,
 ) -> Outcome:
     """The best of up to ``budget`` candidate schedules; ``state`` takes the winner's load.
 
     Stops early when ``enough`` says a candidate cannot be improved (it is asked about
-    each new best candidate, fully placed).
+    each new best candidate, fully placed). The winner is placed on copies of the
+    free-capacity lists and stocks it changes, which then replace ``state``'s; with
+    ``in_place``, on ``state``'s own (the same values, for a caller whose lists and
+    stocks nothing else refers to). ``compiled``: ``compile_job(job, state)``, when the
+    caller has it.
     """
     resources, materials = used_resources(job), used_materials(job)
-    c = compile_job(job, state)
+    c = compile_job(job, state) if compiled is None else compiled
     tail = tails(job, state)
     budget = schedules(budget, len(job.tasks))
     if budget <= 1:
@@ -231,6 +252,8 @@ def search(
             run.go(tail)
         assert run.best is not None
         order = run.best.order
+    if in_place:
+        return place_compiled(c, state, order, release)
     fork = state.fork(resources, materials)
     out = place_compiled(c, fork, order, release)
     state.adopt(fork, resources, materials)
@@ -416,7 +439,7 @@ class _Run:
         """Minus each task's earliest start (small: must come late in a backward pass)."""
         c = self.c
         head = [float(self.release[ln]) for ln in c.line]
-        for t in serial_order(c.job, lambda i: (float(i),)):
+        for t in index_order(c.job):
             for s in c.succs[t]:
                 head[s] = max(head[s], head[t] + self._duration(t))
         return [-h for h in head]
@@ -441,7 +464,7 @@ class _Run:
         if n > 400:
             return [len(s) for s in c.succs]
         reach: list[set[int]] = [set() for _ in range(n)]
-        for t in reversed(serial_order(c.job, lambda i: (float(i),))):
+        for t in reversed(index_order(c.job)):
             for s in c.succs[t]:
                 reach[t].add(s)
                 reach[t] |= reach[s]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from feasibility.engine.plan import Plan, Prepared
 from feasibility.engine.scheduler import Outcome, place_job
-from feasibility.engine.search import search, serial_order, used_materials, used_resources
+from feasibility.engine.search import index_order, search, used_materials, used_resources
 
 
 def unlimited_bound(plan: Plan, prepared: Prepared) -> Outcome:
@@ -15,7 +15,7 @@ def unlimited_bound(plan: Plan, prepared: Prepared) -> Outcome:
     return place_job(
         prepared.job,
         plan.state.unlimited(),
-        serial_order(prepared.job, lambda i: (float(i),)),
+        index_order(prepared.job),
         prepared.release,
         take_materials=False,
     )

@@ -133,8 +133,9 @@ def _meets(dates: list[int | None], targets: Mapping[int, int | None]) -> bool:
 
 
 def replan(plan: Plan, model: CapacityFile) -> Plan:
-    """``plan``'s bookings and check date on ``model`` (reservations and bookings placed)."""
-    return build_plan(model, [b.deal for b in plan.bookings], plan.as_of)
+    """``plan``'s bookings and check date on ``model`` (reservations and bookings placed;
+    the day tables of unchanged resources are shared with ``plan``)."""
+    return build_plan(model, [b.deal for b in plan.bookings], plan.as_of, like=plan)
 
 
 def with_extra(plan: Plan, extra: dict[str, float], lo: int, hi: int) -> Plan:
