@@ -71,12 +71,8 @@ class JobCache:
 
     timeline: Timeline
     offerings: list[Offering]
-    entries: dict[int, tuple[Deal, Prepared, Compiled, tuple[tuple[bool, ...], ...]]] = field(
-        default_factory=dict
-    )
-    """By ``id(deal)`` (the deal is kept, so the id stays its own): the deal expanded with
-    ``skip_done``, compiled, and the working days of each of ``_reads(job)`` it was
-    compiled against."""
+    entries: dict[int, _Entry] = field(default_factory=dict)
+    """By ``id(deal)``."""
 
 
 @dataclass
@@ -166,8 +162,9 @@ def build_plan(
         plan.jobs = like.jobs
     else:
         plan.jobs = JobCache(timeline, model.offerings)
+    peaks = _Peaks(plan.state.free)
     for deal in booking_order(bookings):
-        plan.bookings.append(_place_booking(plan, deal))
+        plan.bookings.append(_place_booking(plan, deal, peaks))
     return plan
 
 
@@ -197,46 +194,97 @@ def prepare(plan: Plan, deal: Deal, *, skip_done: bool = False) -> Prepared:
     return Prepared(deal, job, release, due, lines)
 
 
-def _reads(job: Job) -> list[str]:
-    """Resources whose working days ``compile_job`` reads."""
-    out: dict[str, None] = {}
-    for t in job.tasks:
-        if t.step.resource is not None:
-            out[t.step.resource] = None
-        out.update(dict.fromkeys(t.step.uses or {}))
-    return list(out)
+@dataclass(frozen=True)
+class _Entry:
+    """A booking expanded (``skip_done``) and compiled for placement."""
+
+    deal: Deal
+    """Kept so that ``id(deal)``, the entry's key, stays this deal's."""
+    prepared: Prepared
+    compiled: Compiled
+    reads: tuple[str, ...]
+    """Resources whose working days ``compile_job`` read."""
+    works: tuple[tuple[bool, ...], ...]
+    """Their working days, as compiled against (the objects)."""
+    effort: tuple[str, ...]
+    """Resources whose best daily rate ``tails`` reads."""
 
 
-def _prepared_booking(plan: Plan, deal: Deal) -> tuple[Prepared, Compiled | None]:
-    """``prepare(plan, deal, skip_done=True)`` and the job compiled on the plan's state,
-    from the plan's ``jobs`` when an earlier plan of the same grid and offerings made
-    them (None: nothing to compile)."""
+def _entry(plan: Plan, deal: Deal) -> _Entry | None:
+    """The booking expanded and compiled on the plan's state, from the plan's ``jobs``
+    when an earlier plan of the same grid and offerings made it (None: nothing to
+    place)."""
     cache = plan.jobs
+    state_works = plan.state.works
     hit = None if cache is None else cache.entries.get(id(deal))
-    if hit is not None and hit[0] is deal:
-        _, prepared, compiled, works = hit
-        state_works = plan.state.works
-        reads = _reads(prepared.job)
-        if all(state_works.get(r) is w for r, w in zip(reads, works, strict=True)):
-            return prepared, compiled
+    if hit is not None and hit.deal is deal:
+        if all(state_works.get(r) is w for r, w in zip(hit.reads, hit.works, strict=True)):
+            return hit
+        prepared = hit.prepared
     else:
         prepared = prepare(plan, deal, skip_done=True)
     if not prepared.lines:
-        return prepared, None
-    compiled = compile_job(prepared.job, plan.state)
+        return None
+    tasks = prepared.job.tasks
+    reads: dict[str, None] = {}
+    for t in tasks:
+        if t.step.resource is not None:
+            reads[t.step.resource] = None
+        reads.update(dict.fromkeys(t.step.uses or {}))
+    entry = _Entry(
+        deal,
+        prepared,
+        compile_job(prepared.job, plan.state),
+        tuple(reads),
+        tuple(state_works[r] for r in reads),
+        tuple(dict.fromkeys(t.step.resource for t in tasks if t.step.resource is not None)),
+    )
     if cache is not None:
-        works = tuple(plan.state.works[r] for r in _reads(prepared.job))
-        cache.entries[id(deal)] = (deal, prepared, compiled, works)
-    return prepared, compiled
+        cache.entries[id(deal)] = entry
+    return entry
 
 
-def _place_booking(plan: Plan, deal: Deal) -> BookingOutcome:
+class _Peaks:
+    """The most free capacity of each resource on a day, kept while a plan is built.
+
+    Placing a booking only lowers free capacity, on the days its placements record, so
+    a resource's peak stands as long as the day it was found on is not one of them.
+    """
+
+    def __init__(self, free: dict[str, list[float]]) -> None:
+        self.free = free
+        self.peak: dict[str, tuple[float, int]] = {}
+
+    def of(self, resources: Sequence[str]) -> dict[str, float]:
+        """``max(free[r], default=0.0)`` for each resource."""
+        out: dict[str, float] = {}
+        for r in resources:
+            hit = self.peak.get(r)
+            if hit is None:
+                days = self.free[r]
+                top = max(days, default=0.0)
+                hit = self.peak[r] = (top, days.index(top) if days else -1)
+            out[r] = hit[0]
+        return out
+
+    def placed(self, out: Outcome) -> None:
+        """Forget the peaks ``out`` may have lowered."""
+        peak = self.peak
+        for p in out.placements.values():
+            for d, r, amount in p.amounts:
+                hit = peak.get(r)
+                if hit is not None and (hit[1] == d or amount < 0):
+                    del peak[r]
+
+
+def _place_booking(plan: Plan, deal: Deal, peaks: _Peaks) -> BookingOutcome:
     hold = deal.booking.hold_until if deal.booking else None
     if hold is not None and hold < plan.as_of:
         return BookingOutcome(deal, False, [])
-    prepared, compiled = _prepared_booking(plan, deal)
-    if not prepared.lines:
+    entry = _entry(plan, deal)
+    if entry is None:
         return BookingOutcome(deal, False, [])
+    prepared = entry.prepared
     # The plan's state is its own while it is built: the search may place in place.
     out: Outcome = search(
         prepared.job,
@@ -245,8 +293,10 @@ def _place_booking(plan: Plan, deal: Deal) -> BookingOutcome:
         prepared.due,
         BOOKING_BUDGET,
         in_place=True,
-        compiled=compiled,
+        compiled=entry.compiled,
+        best=peaks.of(entry.effort),
     )
+    peaks.placed(out)
     booked = [
         BookedLine(
             line=n,

@@ -28,7 +28,7 @@ import contextlib
 import heapq
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from feasibility.engine.bound import cannot_meet
@@ -113,11 +113,13 @@ def serial_order(job: Job, key: Key) -> list[int]:
     return order
 
 
-def tails(job: Job, state: CapacityState) -> list[float]:
+def tails(job: Job, state: CapacityState, best: Mapping[str, float] | None = None) -> list[float]:
     """Length of the longest chain from each task to the end of its line, in days
-    (effort steps estimated at the resource's best daily rate)."""
-    effort = {t.step.resource for t in job.tasks if t.step.resource is not None}
-    best: dict[str, float] = {r: max(state.free[r], default=0.0) for r in effort}
+    (effort steps estimated at the resource's best daily rate: ``best`` when given, the
+    most free capacity of the resource on a day, ``max(state.free[r])``)."""
+    if best is None:
+        effort = {t.step.resource for t in job.tasks if t.step.resource is not None}
+        best = {r: max(state.free[r], default=0.0) for r in effort}
     succs: list[list[int]] = [[] for _ in job.tasks]
     for task in job.tasks:
         for p in task.preds:
@@ -142,7 +144,7 @@ def index_order(job: Job) -> Sequence[int]:
     return serial_order(job, lambda i: (float(i),))
 
 
-def _length(job: Job, t: int, best: dict[str, float]) -> float:
+def _length(job: Job, t: int, best: Mapping[str, float]) -> float:
     """A task's duration in days (effort at the resource's best daily rate)."""
     step = job.tasks[t].step
     if step.resource is not None and step.effort is not None:
@@ -229,6 +231,7 @@ def search(
     *,
     in_place: bool = False,
     compiled: Compiled | None = None,
+    best: Mapping[str, float] | None = None,
 ) -> Outcome:
     """The best of up to ``budget`` candidate schedules; ``state`` takes the winner's load.
 
@@ -236,12 +239,13 @@ def search(
     each new best candidate, fully placed). The winner is placed on copies of the
     free-capacity lists and stocks it changes, which then replace ``state``'s; with
     ``in_place``, on ``state``'s own (the same values, for a caller whose lists and
-    stocks nothing else refers to). ``compiled``: ``compile_job(job, state)``, when the
-    caller has it.
+    stocks nothing else refers to). ``compiled``: ``compile_job(job, state)``, and
+    ``best``: the most free capacity of each resource on a day (see ``tails``), when the
+    caller has them.
     """
     resources, materials = used_resources(job), used_materials(job)
     c = compile_job(job, state) if compiled is None else compiled
-    tail = tails(job, state)
+    tail = tails(job, state, best)
     budget = schedules(budget, len(job.tasks))
     if budget <= 1:
         order = serial_order(job, _first_rule(c, due, tail))
