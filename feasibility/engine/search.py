@@ -93,13 +93,17 @@ def _score(lines: Sequence[int | None], due: Sequence[int | None]) -> Score:
     return (missing, total, worst, dates)
 
 
-def serial_order(job: Job, key: Key) -> list[int]:
-    """A precedence-respecting order: always the eligible task with the smallest key."""
-    succs: list[list[int]] = [[] for _ in job.tasks]
+def serial_order(job: Job, key: Key, succs: Sequence[Sequence[int]] | None = None) -> list[int]:
+    """A precedence-respecting order: always the eligible task with the smallest key.
+
+    ``succs``: each task's successors in task order (``Compiled.succs``), when known."""
     missing = [len(task.preds) for task in job.tasks]
-    for task in job.tasks:
-        for p in task.preds:
-            succs[p].append(task.index)
+    if succs is None:
+        found: list[list[int]] = [[] for _ in job.tasks]
+        for task in job.tasks:
+            for p in task.preds:
+                found[p].append(task.index)
+        succs = found
     heap = [(key(task.index), task.index) for task in job.tasks if not task.preds]
     heapq.heapify(heap)
     order: list[int] = []
@@ -118,12 +122,22 @@ def tails(job: Job, state: CapacityState, best: Mapping[str, float] | None = Non
     (effort steps estimated at the resource's best daily rate: ``best`` when given, the
     most free capacity of the resource on a day, ``max(state.free[r])``)."""
     if best is None:
-        effort = {t.step.resource for t in job.tasks if t.step.resource is not None}
-        best = {r: max(state.free[r], default=0.0) for r in effort}
+        best = _best_rates(job, state)
     succs: list[list[int]] = [[] for _ in job.tasks]
     for task in job.tasks:
         for p in task.preds:
             succs[p].append(task.index)
+    return _tails(job, best, succs)
+
+
+def _best_rates(job: Job, state: CapacityState) -> dict[str, float]:
+    """The most free capacity on a day of each resource a task of ``job`` names."""
+    effort = {t.step.resource for t in job.tasks if t.step.resource is not None}
+    return {r: max(state.free[r], default=0.0) for r in effort}
+
+
+def _tails(job: Job, best: Mapping[str, float], succs: Sequence[Sequence[int]]) -> list[float]:
+    """``tails`` with the best rates and each task's successors given."""
     out = [0.0] * len(job.tasks)
     for t in reversed(index_order(job)):
         longest = 0.0
@@ -137,11 +151,10 @@ def tails(job: Job, state: CapacityState, best: Mapping[str, float] | None = Non
 def index_order(job: Job) -> Sequence[int]:
     """``serial_order`` by task index: simply 0, 1, 2, ... when every task comes after
     its predecessors in the job (as ``add_line`` builds jobs)."""
-    if all(p < task.index for task in job.tasks for p in task.preds) and all(
-        task.index == i for i, task in enumerate(job.tasks)
-    ):
-        return range(len(job.tasks))
-    return serial_order(job, lambda i: (float(i),))
+    for i, task in enumerate(job.tasks):
+        if task.index != i or (task.preds and max(task.preds) >= i):
+            return serial_order(job, lambda i: (float(i),))
+    return range(len(job.tasks))
 
 
 def _length(job: Job, t: int, best: Mapping[str, float]) -> float:
@@ -243,13 +256,13 @@ def search(
     ``best``: the most free capacity of each resource on a day (see ``tails``), when the
     caller has them.
     """
-    resources, materials = used_resources(job), used_materials(job)
     c = compile_job(job, state) if compiled is None else compiled
-    tail = tails(job, state, best)
+    tail = _tails(job, _best_rates(job, state) if best is None else best, c.succs)
     budget = schedules(budget, len(job.tasks))
     if budget <= 1:
-        order = serial_order(job, _first_rule(c, due, tail))
+        order = serial_order(job, _first_rule(c, due, tail), c.succs)
     else:
+        resources, materials = used_resources(job), used_materials(job)
         ev = Evaluator(c, state, release, due, materials, budget)
         run = _Run(c, ev, state, release, due, resources, materials, enough)
         with contextlib.suppress(BudgetSpentError):
@@ -258,6 +271,7 @@ def search(
         order = run.best.order
     if in_place:
         return place_compiled(c, state, order, release)
+    resources, materials = used_resources(job), used_materials(job)
     fork = state.fork(resources, materials)
     out = place_compiled(c, fork, order, release)
     state.adopt(fork, resources, materials)
@@ -375,7 +389,7 @@ class _Run:
         population: list[Candidate] = []
         seen: set[tuple[int, ...]] = set()
         for key in rules:
-            order = serial_order(c.job, key)
+            order = serial_order(c.job, key, c.succs)
             if tuple(order) not in seen:
                 seen.add(tuple(order))
                 population.append(self.improve(self.ev.forward(order)))
