@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from feasibility.engine.scheduler import Compiled, Outcome, compile_job
-from feasibility.engine.search import search
+from feasibility.engine.scheduler import Compiled, Outcome, compile_job, place_compiled
+from feasibility.engine.search import first_order, schedules, search
 from feasibility.engine.state import CapacityState
 from feasibility.engine.tasks import Job, add_line
 from feasibility.engine.timeline import (
@@ -208,6 +208,9 @@ class _Entry:
     """Their working days, as compiled against (the objects)."""
     effort: tuple[str, ...]
     """Resources whose best daily rate ``tails`` reads."""
+    orders: dict[tuple[float, ...], tuple[int, ...]] = field(default_factory=dict)
+    """The single-schedule order (``first_order``) by the best rates of ``effort``: it
+    depends on nothing else of the state."""
 
 
 def _entry(plan: Plan, deal: Deal) -> _Entry | None:
@@ -285,17 +288,25 @@ def _place_booking(plan: Plan, deal: Deal, peaks: _Peaks) -> BookingOutcome:
     if entry is None:
         return BookingOutcome(deal, False, [])
     prepared = entry.prepared
-    # The plan's state is its own while it is built: the search may place in place.
-    out: Outcome = search(
-        prepared.job,
-        plan.state,
-        prepared.release,
-        prepared.due,
-        BOOKING_BUDGET,
-        in_place=True,
-        compiled=entry.compiled,
-        best=peaks.of(entry.effort),
-    )
+    best = peaks.of(entry.effort)
+    # The plan's state is its own while it is built: placed in place.
+    if schedules(BOOKING_BUDGET, len(prepared.job.tasks)) <= 1:
+        key = tuple(best[r] for r in entry.effort)
+        order = entry.orders.get(key)
+        if order is None:
+            order = entry.orders[key] = tuple(first_order(entry.compiled, prepared.due, best))
+        out: Outcome = place_compiled(entry.compiled, plan.state, order, prepared.release)
+    else:
+        out = search(
+            prepared.job,
+            plan.state,
+            prepared.release,
+            prepared.due,
+            BOOKING_BUDGET,
+            in_place=True,
+            compiled=entry.compiled,
+            best=best,
+        )
     peaks.placed(out)
     booked = [
         BookedLine(

@@ -260,7 +260,7 @@ def search(
     tail = _tails(job, _best_rates(job, state) if best is None else best, c.succs)
     budget = schedules(budget, len(job.tasks))
     if budget <= 1:
-        order = serial_order(job, _first_rule(c, due, tail), c.succs)
+        order = _first_order(c, due, tail)
     else:
         resources, materials = used_resources(job), used_materials(job)
         ev = Evaluator(c, state, release, due, materials, budget)
@@ -289,6 +289,16 @@ def schedules(budget: int, tasks: int) -> int:
     if tasks <= REFERENCE_TASKS:
         return budget
     return max(min(budget, 20), budget * REFERENCE_TASKS // tasks)
+
+
+def first_order(c: Compiled, due: Sequence[int | None], best: Mapping[str, float]) -> list[int]:
+    """The order a search of one schedule places: the first priority rule, on the tails
+    for the best daily rates ``best`` (see ``tails``)."""
+    return _first_order(c, due, _tails(c.job, best, c.succs))
+
+
+def _first_order(c: Compiled, due: Sequence[int | None], tail: list[float]) -> list[int]:
+    return serial_order(c.job, _first_rule(c, due, tail), c.succs)
 
 
 def _line_ranks(c: Compiled, due: Sequence[int | None]) -> list[int]:
