@@ -57,6 +57,10 @@ STALL = 10
 """Generations without a better best after which the population is sampled anew."""
 REFERENCE_TASKS = 30
 """A job of more tasks than this gets proportionally fewer schedules (see ``schedules``)."""
+LARGE_TASKS = 2000
+"""A job of more tasks than this gets at most ``PRIORITY_RULES`` schedules."""
+PRIORITY_RULES = 5
+"""Priority rules the search decodes before sampling."""
 
 
 def used_resources(job: Job) -> set[str]:
@@ -284,10 +288,13 @@ def schedules(budget: int, tasks: int) -> int:
     Up to ``REFERENCE_TASKS`` tasks, the budget itself; beyond, proportionally fewer (but
     at least 20, or the budget if smaller), so that a check's work, and so its time,
     stays bounded however large the deal: the work is about ``budget`` x 30 task
-    placements.
+    placements. Beyond ``LARGE_TASKS``, at most the priority rules: a sampled order costs
+    about tasks x units to draw there.
     """
     if tasks <= REFERENCE_TASKS:
         return budget
+    if tasks > LARGE_TASKS:
+        return min(budget, PRIORITY_RULES)
     return max(min(budget, 20), budget * REFERENCE_TASKS // tasks)
 
 
