@@ -64,10 +64,11 @@ def test_invalid_deal_for_check_exits_2_with_location(cli: CliRunner) -> None:
     )
 
 
-def test_bad_as_of_is_a_usage_error(cli: CliRunner) -> None:
-    result = cli("check", "examples/on-time.yaml", "--as-of", "2027-02-30")
+@pytest.mark.parametrize("day", ["2027-02-30", "20261123", "2026-11-23T00:00", "2026-W48-1"])
+def test_bad_as_of_is_a_usage_error(cli: CliRunner, day: str) -> None:
+    result = cli("check", "examples/on-time.yaml", "--as-of", day)
     assert result.returncode == 2
-    assert result.stderr == "error: --as-of: '2027-02-30' is not a date; use YYYY-MM-DD\n"
+    assert result.stderr == f"error: --as-of: '{day}' is not a date; use YYYY-MM-DD\n"
 
 
 def test_capacity_from_environment(cli: CliRunner, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import typer
 
 from feasibility.cli.output import ColorMode
 from feasibility.errors import UsageError
+from feasibility.models.common import ISO_DATE
 from feasibility.workspace import today
 
 CapacityOpt = Annotated[
@@ -66,6 +67,8 @@ def as_of_date(value: str | None) -> dt.date:
     if value is None:
         return today()
     try:
+        if ISO_DATE.fullmatch(value) is None:
+            raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"--as-of: '{value}' is not a date; use YYYY-MM-DD") from None

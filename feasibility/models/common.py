@@ -27,13 +27,14 @@ PositiveAmount = Annotated[float, Field(gt=0, le=1e9)]
 
 NonNegativeAmount = Annotated[float, Field(ge=0, le=1e9)]
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+"""How every date is written: YYYY-MM-DD, nothing else (no 20270630, no time of day)."""
 
 
 def _iso_date(value: Any) -> Any:
     """Text must be YYYY-MM-DD: pydantic alone would read '0' or '86400' as a Unix time and
     accept a date-time at midnight."""
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value) is None:
+    if isinstance(value, str) and ISO_DATE.fullmatch(value) is None:
         raise PydanticCustomError("date_format", "expected YYYY-MM-DD")
     return value
 
