@@ -171,6 +171,29 @@ def test_bookings_take_capacity_in_booking_order() -> None:
     assert r.lines[0].earliest == day(3)
 
 
+def test_a_booked_deal_is_checked_in_place_of_its_booking() -> None:
+    # 8 h/day. B1 (16 h) is booked, then checked again: against the other bookings only
+    # (as `book --replace` does), so B2 takes day 0 and B1 days 1-2; on top of its own
+    # booking it would come after B1 (days 0-1) and B2 (day 2), on days 3-4.
+    m = capacity(
+        resources=[{"id": "eng", "per_day": 8}],
+        offerings=[offering({"id": "a", "resource": "eng", "effort": 8})],
+    )
+    b1 = booking(
+        {"offering": "svc", "quantity": 2, "due": "2027-12-31"},
+        id="B1",
+        booked_on=dt.date(2026, 1, 1),
+    )
+    b2 = booking(
+        {"offering": "svc", "quantity": 1, "due": "2027-12-31"},
+        id="B2",
+        booked_on=dt.date(2026, 2, 1),
+    )
+    again = b1.model_copy(update={"booking": None})
+    r = run(m, again, bookings=[b1, b2])
+    assert r.lines[0].earliest == day(2)
+
+
 def test_expired_hold_takes_no_capacity() -> None:
     # The hold ended the day before the check date, so the deal starts on day 0.
     m = capacity(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from feasibility.engine.offers import counter_offers
-from feasibility.engine.plan import Plan, Prepared, build_plan, prepare
+from feasibility.engine.plan import Plan, Prepared, build_plan, other_bookings, prepare
 from feasibility.engine.reasons import scope_reasons, timed_line
 from feasibility.engine.result import (
     CheckResult,
@@ -27,13 +27,18 @@ from feasibility.models.deal import Deal
 def check_deals(
     model: CapacityFile, bookings: Sequence[Deal], deals: Sequence[Deal], as_of: dt.date
 ) -> CheckResult:
-    """Check each deal alone against the model and its bookings on ``as_of``."""
+    """Check each deal alone against the model and its bookings on ``as_of``; a deal whose
+    id is booked is checked against the other bookings, never on top of its own."""
     plan = build_plan(model, bookings, as_of)
+    booked = {b.id for b in bookings}
     results = []
     for deal in deals:
-        result = check_deal(plan, deal)
+        own = plan
+        if deal.id in booked:
+            own = build_plan(model, other_bookings(bookings, {deal.id}), as_of, like=plan)
+        result = check_deal(own, deal)
         if result.verdict != "feasible":
-            result = replace(result, offers=counter_offers(plan, deal, result))
+            result = replace(result, offers=counter_offers(own, deal, result))
         results.append(result)
     return CheckResult(as_of, model.company, results)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from feasibility.engine.check import check_deal
-from feasibility.engine.plan import BOOKING_BUDGET, Plan, build_plan, prepare
+from feasibility.engine.plan import BOOKING_BUDGET, Plan, build_plan, other_bookings, prepare
 from feasibility.engine.result import VERDICT_ORDER, DealResult, Verdict, worst
 from feasibility.engine.search import search
 from feasibility.models.capacity import CapacityFile
@@ -82,12 +82,12 @@ def check_pipeline(
     """Check each deal alone, and again after the deals before it are placed as bookings.
 
     ``lines`` gives the export's line of each deal (for reports); ``progress`` is called
-    after each deal. A deal whose id is booked already is checked in place of its booking,
-    as `book --replace` would. No counter-offers are computed: a pipeline is a summary.
+    after each deal. A deal whose id is booked already is checked against the other
+    bookings, as `book --replace` would. No counter-offers are computed: a pipeline is a summary.
     """
     ids = {d.id for d in deals}
     booked = {b.id for b in bookings} & ids
-    others = [b for b in bookings if b.id not in ids]  # a re-checked booking must not count twice
+    others = other_bookings(bookings, ids)
     alone_plan = build_plan(model, others, as_of)
     running = build_plan(model, others, as_of)
     out: list[PipelineDeal] = []

@@ -130,6 +130,12 @@ def day_tables(
     return timeline, resources
 
 
+def other_bookings(bookings: Sequence[Deal], ids: set[str]) -> list[Deal]:
+    """The bookings whose id is not in ``ids``: what a deal of one of those ids is checked
+    against (as `book --replace` does), never on top of its own booking."""
+    return [b for b in bookings if b.id not in ids]
+
+
 def build_plan(
     model: CapacityFile, bookings: Sequence[Deal], as_of: dt.date, *, like: Plan | None = None
 ) -> Plan:

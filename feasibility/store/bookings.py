@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from feasibility.engine.check import check_deals
-from feasibility.engine.plan import build_plan
+from feasibility.engine.plan import build_plan, other_bookings
 from feasibility.engine.result import CheckResult, DealResult
 from feasibility.errors import ExitCode, InputError, StoreError, UsageError
 from feasibility.io.yamlio import control_character, dump
@@ -87,7 +87,7 @@ def book_deal(
     if taken is not None and not request.replace:
         raise _exists(deal.id, taken)
     model = workspace.capacity.model
-    others = [b for b in workspace.booked_deals if b.id != deal.id]
+    others = other_bookings(workspace.booked_deals, {deal.id})
     check = check_deals(model, others, [deal], as_of)
     verdict = check.deals[0].verdict
     refusal = _refusal(deal.id, verdict, request)
