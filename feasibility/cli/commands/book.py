@@ -12,9 +12,9 @@ import typer
 from feasibility.cli.app import app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import AsOfOpt, CapacityOpt, CheckFormat, DebugOpt, as_of_date
-from feasibility.cli.output import emit
+from feasibility.cli.show import show_check
 from feasibility.errors import InputError
-from feasibility.render import json_out, markdown, text
+from feasibility.render import text
 from feasibility.store.bookings import BookRequest, book_deal
 from feasibility.workspace import capacity_path, load_workspace, read_deal
 
@@ -69,12 +69,7 @@ def book(
         hold = hold_until.date() if hold_until else None
         request = BookRequest(who, hold, accept_risk, force, reason, replace)
         outcome = book_deal(workspace, loaded.deal, as_of_date(as_of), request)
-        if fmt is CheckFormat.json:
-            emit(json_out.check_json(outcome.check))
-        elif fmt is CheckFormat.markdown:
-            emit(markdown.check_markdown(outcome.check))
-        else:
-            emit(text.check_text(outcome.check))
+        show_check(outcome.check, fmt, text.check_text(outcome.check))
         typer.echo(outcome.message, err=True)
         return outcome.exit_code
 

@@ -18,9 +18,9 @@ from feasibility.cli.options import (
     SvgOpt,
     as_of_date,
 )
-from feasibility.cli.output import emit
+from feasibility.cli.show import show_check
 from feasibility.engine.check import check_deals
-from feasibility.render import export, json_out, markdown, timeline
+from feasibility.render import export, timeline
 from feasibility.verdicts import check_exit_code
 from feasibility.workspace import capacity_path, load_deals, load_workspace
 
@@ -56,12 +56,7 @@ def check(
             workspace.capacity.model, workspace.booked_deals, [d.deal for d in loaded], day
         )
         picture = timeline.check_view(result, show_schedule=schedule, show_timeline=show_timeline)
-        if fmt is CheckFormat.json:
-            emit(json_out.check_json(result))
-        elif fmt is CheckFormat.markdown:
-            emit(markdown.check_markdown(result))
-        else:
-            emit(picture)
+        show_check(result, fmt, picture)
         export.save_pictures(picture, svg_file=svg, html_file=html, title="feasibility check")
         return check_exit_code(result)
 
