@@ -6,9 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
 
+from feasibility.engine.commitments import build_plan
 from feasibility.engine.offers import counter_offers
-from feasibility.engine.plan import Plan, Prepared, build_plan, other_bookings, prepare
+from feasibility.engine.plan import Plan, Prepared, other_bookings, prepare
 from feasibility.engine.reasons import scope_reasons, timed_line
+from feasibility.engine.replan import held_plan
 from feasibility.engine.result import (
     CheckResult,
     DealResult,
@@ -74,6 +76,7 @@ def check_deal(plan: Plan, deal: Deal) -> DealResult:
         lines=lines,
         reasons=reasons,
         schedule=_schedule(plan, prepared, out),
+        plan=held_plan(plan, prepared, out),
     )
 
 

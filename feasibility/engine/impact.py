@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from feasibility.engine.plan import BookedLine, Plan, build_plan
+from feasibility.engine.commitments import build_plan
+from feasibility.engine.plan import BookedLine, Plan
 from feasibility.engine.result import VERDICT_ORDER, Verdict, worst
 from feasibility.engine.tasks import line_steps
 from feasibility.engine.timeline import EPS
@@ -17,8 +18,14 @@ from feasibility.errors import InputError
 from feasibility.io.yamlio import load_text
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal, DealLine
-from feasibility.store.git import show_file
-from feasibility.workspace import LoadedCapacity, LoadedDeal, Workspace, capacity_from_document
+from feasibility.store.git import list_folder, show_file
+from feasibility.workspace import (
+    LoadedCapacity,
+    LoadedDeal,
+    Workspace,
+    capacity_from_document,
+    deal_from_document,
+)
 
 FailOn = Literal["worse", "broken"]
 """When `impact` fails: any booking got worse (SPEC), or only when a booked line is broken."""
@@ -121,6 +128,10 @@ class BookingImpact:
     """Its lines that take capacity on the check date (due on or after it)."""
     causes: list[Cause]
     """Why it got worse (empty when it did not)."""
+    added: bool = False
+    """Not booked in the old version."""
+    misfits: tuple[str, ...] = ()
+    """Why its plan no longer fits the new version (it was re-planned)."""
 
     @property
     def deal(self) -> Deal:
@@ -164,16 +175,25 @@ class ImpactResult:
     """How the two versions are named in reports (a file, or ``REF:path`` for git)."""
     bookings: list[BookingImpact]
     """Every booking that takes capacity on ``as_of`` under the new version, in booking order."""
+    removed: list[LoadedDeal] = field(default_factory=list)
+    """Bookings of the old version that the new one does not have."""
+    total: int = 0
+    """Bookings of the new version, those that take no capacity on ``as_of`` included."""
 
     @property
     def changed(self) -> list[BookingImpact]:
-        """Bookings that got worse."""
-        return [b for b in self.bookings if b.worse]
+        """Bookings of both versions that got worse."""
+        return [b for b in self.bookings if b.worse and not b.added]
 
     @property
     def still_broken(self) -> list[BookingImpact]:
-        """Bookings that miss a due date under the new version but got no worse."""
-        return [b for b in self.bookings if b.broken and not b.worse]
+        """Bookings of both versions that miss a due date under the new one but got no worse."""
+        return [b for b in self.bookings if b.broken and not b.worse and not b.added]
+
+    @property
+    def added(self) -> list[BookingImpact]:
+        """Bookings the new version adds (that take capacity on ``as_of``)."""
+        return [b for b in self.bookings if b.added]
 
     def failed(self, fail_on: FailOn = "worse") -> bool:
         """Whether `impact` exits 1: a booked line misses its due date under the new version,
@@ -192,15 +212,42 @@ def capacity_at(ref: str, path: Path) -> LoadedCapacity:
     return loaded
 
 
-def compare(old: LoadedCapacity, new: Workspace, as_of: dt.date) -> ImpactResult:
-    """Every booking of ``new`` re-scheduled under both versions, with the causes of what got
-    worse."""
-    deals = new.booked_deals
-    before = build_plan(old.model, deals, as_of)
-    after = build_plan(new.capacity.model, deals, as_of, like=before)
+def workspace_at(ref: str, path: Path) -> Workspace:
+    """The capacity file ``path`` and its bookings folder as they were at revision ``ref``
+    (no folder then: no bookings), the bookings read as ``load_workspace(references=False)``
+    does; problems are named ``REF:path:line:column``."""
+    capacity = capacity_at(ref, path)
+    folder = capacity.bookings_dir
+    names = list_folder(ref, folder) or []
+    bookings: list[LoadedDeal] = []
+    problems = []
+    for name in sorted(names):
+        if not name.endswith((".yaml", ".yml")) or name.startswith("."):
+            continue
+        file = folder / name
+        doc = load_text(show_file(ref, file), f"{ref}:{file}")
+        booking, found = deal_from_document(doc, file, None, booking=True)
+        problems += found
+        if booking is not None:
+            bookings.append(booking)
+    if problems:
+        raise InputError(problems)
+    return Workspace(capacity, bookings)
+
+
+def compare(old: Workspace, new: Workspace, as_of: dt.date) -> ImpactResult:
+    """Every booking of each version under its own capacity file: those of ``new`` with
+    their state under ``old`` (None when added), the causes of what got worse, and the
+    bookings ``new`` no longer has."""
+    before = build_plan(old.capacity.model, old.booked_deals, as_of)
+    after = build_plan(new.capacity.model, new.booked_deals, as_of, like=before)
     bases: tuple[Plan, Plan] | None = None
+    old_ids = {b.deal.id for b in old.bookings}
     old_states = {
-        (o.deal.id, ln.line): _state(before, ln) for o in before.bookings for ln in o.lines
+        (o.deal.id, ln.line): _state(before, ln)
+        for o in before.bookings
+        for ln in o.lines
+        if _expandable(old.capacity.model, o.deal.lines[ln.line])
     }
     loaded = {b.deal.id: b for b in new.bookings}
     out: list[BookingImpact] = []
@@ -212,18 +259,30 @@ def compare(old: LoadedCapacity, new: Workspace, as_of: dt.date) -> ImpactResult
             )
             for ln in outcome.lines
         ]
-        impact = BookingImpact(loaded[deal.id], lines, [])
-        if impact.worse:
+        misfits = tuple(m.message for m in outcome.misfits)
+        impact = BookingImpact(loaded[deal.id], lines, [], deal.id not in old_ids, misfits)
+        if impact.worse and not impact.added:
             if bases is None:
                 bases = (
-                    build_plan(old.model, [], as_of, like=before),
+                    build_plan(old.capacity.model, [], as_of, like=before),
                     build_plan(new.capacity.model, [], as_of, like=after),
                 )
-            found = causes(old.model, new.capacity.model, lines, as_of, bases=bases)
-            impact = BookingImpact(impact.booking, lines, found)
+            found = causes(old.capacity.model, new.capacity.model, lines, as_of, bases=bases)
+            impact = replace(impact, causes=found)
         if lines:
             out.append(impact)
-    return ImpactResult(as_of, old.doc.file, new.capacity.doc.file, out)
+    new_ids = set(loaded)
+    removed = [b for b in old.bookings if b.deal.id not in new_ids]
+    return ImpactResult(
+        as_of, old.capacity.doc.file, new.capacity.doc.file, out, removed, len(new.bookings)
+    )
+
+
+def _expandable(model: CapacityFile, line: DealLine) -> bool:
+    """Whether ``model`` has the line's offering and features (else it was not booked
+    under ``model``)."""
+    offering = next((o for o in model.offerings if o.id == line.offering), None)
+    return offering is not None and all(f in offering.features for f in line.features)
 
 
 def _state(plan: Plan, booked: BookedLine) -> LineState:

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from feasibility.engine.check import check_deal
-from feasibility.engine.plan import Plan, build_plan
+from feasibility.engine.commitments import build_plan
+from feasibility.engine.plan import Plan
 from feasibility.engine.result import DealResult
 from feasibility.engine.timeline import EPS
 from feasibility.errors import UsageError

@@ -2,9 +2,8 @@
 
 "Alone" is what `check` says of the deal today. "If all close" checks deal k against the
 bookings plus deals 0..k-1, each placed as if it had been booked after the others, in the
-pipeline's order: the same mechanism ``build_plan`` uses for bookings (``search`` with the
-first priority rule, its load kept in the plan's state), so the answer for deal k is the
-one `check` would give once the earlier deals are booked.
+pipeline's order, each holding the plan its own check found (as `book` records it), so
+the answer for deal k is the one `check` would give once the earlier deals are booked.
 """
 
 from __future__ import annotations
@@ -14,9 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from feasibility.engine.check import check_deal
-from feasibility.engine.plan import BOOKING_BUDGET, Plan, build_plan, other_bookings, prepare
+from feasibility.engine.commitments import build_plan
+from feasibility.engine.held import plan_load, take_load
+from feasibility.engine.plan import Plan, other_bookings
 from feasibility.engine.result import VERDICT_ORDER, DealResult, Verdict, worst
-from feasibility.engine.search import search
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal
 
@@ -94,7 +94,7 @@ def check_pipeline(
     for k, deal in enumerate(deals):
         alone = check_deal(alone_plan, deal)
         together = alone if k == 0 else check_deal(running, deal)
-        close(running, deal)
+        close(running, together)
         line = lines[k] if k < len(lines) else None
         out.append(PipelineDeal(alone, together, line, deal.id in booked))
         if progress is not None:
@@ -102,12 +102,7 @@ def check_pipeline(
     return PipelineResult(as_of, model.company, out)
 
 
-def close(plan: Plan, deal: Deal) -> None:
-    """Place ``deal`` in ``plan`` as its latest booking: its load stays in ``plan.state``.
-
-    This is how ``build_plan`` places each booking (lines due before the check date are
-    taken as done; the first priority rule), so later checks see what a booking would take.
-    """
-    prepared = prepare(plan, deal, skip_done=True)
-    if prepared.lines:
-        search(prepared.job, plan.state, prepared.release, prepared.due, BOOKING_BUDGET)
+def close(plan: Plan, result: DealResult) -> None:
+    """Take the plan ``result``'s check found off ``plan``, as `book` would hold it."""
+    if result.plan is not None:
+        take_load(plan.state, plan_load(plan.model, plan.timeline, result.plan))

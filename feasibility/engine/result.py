@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from feasibility.models.deal import HeldPlan
+
 Verdict = Literal["feasible", "at_risk", "infeasible"]
 VERDICT_ORDER: dict[Verdict, int] = {"feasible": 0, "at_risk": 1, "infeasible": 2}
 
@@ -150,6 +152,8 @@ class DealResult:
     schedule: list[ScheduledStep]
     offers: list[Offer] = field(default_factory=list)
     file: str | None = None
+    plan: HeldPlan | None = field(default=None, repr=False, compare=False)
+    """The schedule as a booking would hold it (``booking.plan``)."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from feasibility.engine.plan import Plan, Prepared, build_plan, prepare
+from feasibility.engine.commitments import build_plan
+from feasibility.engine.plan import Plan, Prepared, prepare
 from feasibility.engine.result import LineResult
 from feasibility.engine.scheduler import Outcome
 from feasibility.engine.solve import schedule_deal

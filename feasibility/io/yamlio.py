@@ -383,7 +383,11 @@ def control_character(text: str) -> str | None:
 
 
 class _Dumper(yaml.SafeDumper):
-    """Safe dumper: str subclasses (e.g. enums) as text, multi-line text as ``|`` blocks."""
+    """Safe dumper: str subclasses (e.g. enums) as text, multi-line text as ``|`` blocks,
+    never an anchor or alias (a value used twice, such as one date, is written twice)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
@@ -396,8 +400,26 @@ _Dumper.add_multi_representer(str, _text)
 _Dumper.add_representer(tuple, lambda d, v: d.represent_list(list(v)))
 
 
+class Flow(dict[Any, Any]):
+    """A mapping ``dump`` writes on one line, in flow style (``{a: 1, b: 2}``)."""
+
+
+_Dumper.add_representer(
+    Flow,
+    lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", dict(v), flow_style=True),
+)
+
+MAX_WIDTH = 10_000
+"""Columns ``dump`` lets a line grow to before folding it (a ``Flow`` mapping stays whole)."""
+
+
 def dump(data: Any) -> str:
     """Serialise plain data as block-style YAML, keys in insertion order."""
     return yaml.dump(
-        data, Dumper=_Dumper, default_flow_style=False, sort_keys=False, allow_unicode=True
+        data,
+        Dumper=_Dumper,
+        default_flow_style=False,
+        sort_keys=False,
+        allow_unicode=True,
+        width=MAX_WIDTH,
     )

@@ -1,0 +1,142 @@
+"""Bookings on a check date: reservations first, then each booking's held plan in booking
+order, re-planned only when it no longer fits or it has none (SPEC, "Commitments hold
+their plan")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence, Set
+from dataclasses import dataclass
+
+from feasibility.engine.held import Misfit, load_misfits, plan_load, take_load
+from feasibility.engine.plan import (
+    BookedLine,
+    BookingOutcome,
+    HoldStatus,
+    Plan,
+    booking_order,
+    day_tables,
+    prepare,
+)
+from feasibility.engine.plan_rules import rule_misfits
+from feasibility.engine.replan import delivered_on, replan
+from feasibility.engine.state import CapacityState
+from feasibility.engine.timeline import build_stock
+from feasibility.models.capacity import CapacityFile
+from feasibility.models.deal import Deal, HeldPlan
+
+
+def build_plan(
+    model: CapacityFile,
+    bookings: Sequence[Deal],
+    as_of: dt.date,
+    *,
+    like: Plan | None = None,
+    replan_ids: frozenset[str] = frozenset(),
+) -> Plan:
+    """Capacity after reservations, then each booking in booking order (SPEC).
+
+    ``like``: a plan on the same date whose day tables may be reused (``day_tables``).
+    ``replan_ids``: bookings re-planned even when their plan fits (`replan ID...`).
+    """
+    timeline, resources = day_tables(model, as_of, like)
+    free = {rid: list(rd.capacity) for rid, rd in resources.items()}
+    for res in model.reservations:
+        if res.resource not in free:
+            continue
+        lo, hi = max(timeline.index(res.from_), 0), min(timeline.index(res.to), timeline.ndays - 1)
+        days = free[res.resource]
+        for i in range(lo, hi + 1):
+            days[i] = max(0.0, days[i] - res.per_day)
+    state = CapacityState(
+        timeline=timeline,
+        works={rid: rd.works for rid, rd in resources.items()},
+        free=free,
+        stocks={m.id: build_stock(m, timeline) for m in model.materials},
+    )
+    plan = Plan(model, timeline, resources, state, [])
+    for deal in booking_order(bookings):
+        plan.bookings.append(place_booking(plan, deal, force=deal.id in replan_ids))
+    return plan
+
+
+def counts(deal: Deal, as_of: dt.date) -> bool:
+    """Whether a booking takes capacity on ``as_of``: not an expired hold, and some line
+    is due on or after it (or has no due date)."""
+    hold = deal.booking.hold_until if deal.booking else None
+    if hold is not None and hold < as_of:
+        return False
+    return any(line.due is None or line.due >= as_of for line in deal.lines)
+
+
+def plan_misfits(plan: Plan, deal: Deal, held: HeldPlan) -> list[Misfit]:
+    """Why ``held`` does not fit ``plan`` as it stands (rules, calendars, capacity, stock)."""
+    full = prepare(plan, deal)
+    done = {
+        n for n, line in enumerate(deal.lines) if line.due is not None and line.due < plan.as_of
+    }
+    calendars = {rid: rd.calendar for rid, rd in plan.resources.items()}
+    found = rule_misfits(
+        full.job, full.lines, deal, held, plan.timeline.calendar, calendars, done=done
+    )
+    return found + load_misfits(
+        plan.model, plan.state, held, plan_load(plan.model, plan.timeline, held)
+    )
+
+
+def place_booking(plan: Plan, deal: Deal, *, force: bool = False) -> BookingOutcome:
+    """Take ``deal``'s plan off ``plan``'s state when it fits; else re-plan it (from the
+    check date, keeping work done before it) and take the new plan."""
+    if not counts(deal, plan.as_of):
+        return BookingOutcome(deal, False, [])
+    held = deal.booking.plan if deal.booking else None
+    misfits: list[Misfit] = []
+    if held is not None and not force:
+        misfits = plan_misfits(plan, deal, held)
+        if not misfits:
+            take_load(plan.state, plan_load(plan.model, plan.timeline, held))
+            return _outcome(plan, deal, held, "held", ())
+    prepared = prepare(plan, deal, skip_done=True)
+    new = replan(plan, prepared, held)
+    status: HoldStatus = "planned" if held is None else "replanned"
+    return _outcome(plan, deal, new, status, tuple(misfits))
+
+
+def _outcome(
+    plan: Plan, deal: Deal, held: HeldPlan, status: HoldStatus, misfits: tuple[Misfit, ...]
+) -> BookingOutcome:
+    live = [n for n, line in enumerate(deal.lines) if line.due is None or line.due >= plan.as_of]
+    dates = delivered_on(held, live)
+    lines = [BookedLine(n, deal.lines[n].due, dates[n]) for n in live]
+    return BookingOutcome(deal, True, lines, status, held, misfits)
+
+
+@dataclass(frozen=True)
+class Replanned:
+    """One booking under `replan`: its plan as it stood and what it is now."""
+
+    outcome: BookingOutcome
+    """``status`` replanned (or planned, for a booking that held none) when it changed."""
+    before: dict[int, dt.date | None]
+    """Each counted line's delivery day under the old plan (empty without one)."""
+
+    @property
+    def changed(self) -> bool:
+        """The booking has a new plan to record."""
+        return self.outcome.status in ("replanned", "planned")
+
+
+def replan_bookings(
+    model: CapacityFile, bookings: Sequence[Deal], as_of: dt.date, ids: Set[str] = frozenset()
+) -> list[Replanned]:
+    """Every counted booking in booking order: those whose plan no longer fits, has none,
+    or is named in ``ids`` re-planned into what the earlier plans leave free."""
+    plan = build_plan(model, bookings, as_of, replan_ids=frozenset(ids))
+    out = []
+    for outcome in plan.bookings:
+        if not outcome.counted:
+            continue
+        old = outcome.deal.booking.plan if outcome.deal.booking else None
+        before = {} if old is None else delivered_on(old, [b.line for b in outcome.lines])
+        out.append(Replanned(outcome, before))
+    return out

@@ -1,0 +1,154 @@
+"""Held plans as load: what a booking's plan takes on the check date's day grid, whether
+it still fits what is free, and taking it (SPEC, "Commitments hold their plan").
+
+A plan's work on days before the check date is taken as done: it takes nothing. So is a
+material take before the check date. A take on or after the day the booking's own
+replenishment arrives (``planned_on`` + ``replenish_days``) is supplied by that order and
+takes nothing from stock either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from feasibility.engine.state import CapacityState
+from feasibility.engine.timeline import EPS, Timeline
+from feasibility.models.capacity import CapacityFile
+from feasibility.models.deal import HeldPlan
+
+
+@dataclass(frozen=True)
+class Misfit:
+    """Why a held plan no longer fits the model on a check date."""
+
+    message: str
+    """A sentence naming the step instance, the day and the resource or material."""
+    step: int | None = None
+    """Index in the plan's ``steps`` (to locate it in the booking file), if any."""
+    take: int | None = None
+    """Index in the plan's ``materials``, if any."""
+    day: dt.date | None = None
+    resource: str | None = None
+    material: str | None = None
+    short: float = 0.0
+    """By how much it is short, in the resource's or material's unit (0: a rule)."""
+
+
+@dataclass(frozen=True)
+class PlanLoad:
+    """A held plan on the day grid: amounts per resource and day index, material takes."""
+
+    amounts: dict[str, dict[int, float]]
+    """Resource -> day index -> amount held (days on the grid only)."""
+    where: dict[tuple[str, int], int]
+    """(resource, day index) -> index of the first plan step holding it there."""
+    takes: list[tuple[int, int, str, float]]
+    """(day index, take index, material, quantity) that come off stock, by day."""
+
+
+def plan_load(model: CapacityFile, timeline: Timeline, plan: HeldPlan) -> PlanLoad:
+    """What ``plan`` takes on ``timeline`` (nothing before its start, see the module)."""
+    amounts: dict[str, dict[int, float]] = defaultdict(dict)
+    where: dict[tuple[str, int], int] = {}
+    ndays = timeline.ndays
+    for k, step in enumerate(plan.steps):
+        for day, uses in step.days.items():
+            i = timeline.index(day)
+            if i < 0 or i >= ndays:
+                continue
+            for r, amount in uses.items():
+                held = amounts[r]
+                held[i] = held.get(i, 0.0) + amount
+                where.setdefault((r, i), k)
+    lead = {m.id: m.replenish_days for m in model.materials}
+    takes: list[tuple[int, int, str, float]] = []
+    for k, take in enumerate(plan.materials):
+        i = timeline.index(take.date)
+        if i < 0:
+            continue
+        for m, qty in take.take.items():
+            days = lead.get(m)
+            if days is not None and take.date >= plan.planned_on + dt.timedelta(days=days):
+                continue
+            takes.append((i, k, m, qty))
+    takes.sort()
+    return PlanLoad(dict(amounts), where, takes)
+
+
+def load_misfits(
+    model: CapacityFile, state: CapacityState, plan: HeldPlan, load: PlanLoad
+) -> list[Misfit]:
+    """Where ``load`` does not fit ``state``: a resource that does not work that day or has
+    less free than the plan holds, a take the stock cannot give (unknown ids included)."""
+    out: list[Misfit] = []
+    tl = state.timeline
+    units = {r.id: r.unit for r in model.resources}
+    for r, days in load.amounts.items():
+        free, works = state.free.get(r), state.works.get(r)
+        for i in sorted(days):
+            amount = days[i]
+            k = load.where[(r, i)]
+            if free is None or works is None:
+                out.append(_misfit(plan, k, tl.date(i), r, amount, f"'{r}' is not a resource"))
+                continue
+            if not works[i]:
+                text = f"{r} does not work that day"
+                out.append(_misfit(plan, k, tl.date(i), r, amount, text))
+            elif free[i] + EPS < amount:
+                short = amount - max(free[i], 0.0)
+                text = (
+                    f"{r} has {_n(free[i])} {units[r]} free, the plan holds {_n(amount)} that day"
+                )
+                out.append(_misfit(plan, k, tl.date(i), r, short, text))
+    out += _stock_misfits(model, state, plan, load)
+    return out
+
+
+def _stock_misfits(
+    model: CapacityFile, state: CapacityState, plan: HeldPlan, load: PlanLoad
+) -> list[Misfit]:
+    """Takes the stock cannot give: each take, with every earlier take of the plan, must be
+    there from its day on (the stock's own ``available`` with the running total)."""
+    out: list[Misfit] = []
+    units = {m.id: m.unit for m in model.materials}
+    total: dict[str, float] = defaultdict(float)
+    for i, k, m, qty in load.takes:
+        stock = state.stocks.get(m)
+        day = state.timeline.date(i)
+        total[m] += qty
+        take = plan.materials[k]
+        what = f"line {take.line}" + (f" unit {take.unit}" if take.unit else "")
+        if stock is None:
+            text = f"{what} takes '{m}' on {day}, which is not a material"
+            out.append(Misfit(text, take=k, day=day, material=m, short=qty))
+        elif not stock.available(i, total[m]):
+            text = (
+                f"{what} takes {_n(qty)} {units[m]} of {m} on {day}: not that much in stock "
+                "from then on"
+            )
+            out.append(Misfit(text, take=k, day=day, material=m, short=qty))
+    return out
+
+
+def take_load(state: CapacityState, load: PlanLoad) -> None:
+    """Take ``load`` off ``state`` (capacity, then stock)."""
+    for r, days in load.amounts.items():
+        free = state.free[r]
+        for i, amount in days.items():
+            free[i] -= amount
+    for i, _, m, qty in load.takes:
+        state.stocks[m].take(i, qty)
+
+
+def _misfit(plan: HeldPlan, k: int, day: dt.date, resource: str, short: float, why: str) -> Misfit:
+    s = plan.steps[k]
+    unit = f" unit {s.unit}" if s.unit else ""
+    text = f"line {s.line}{unit} step {s.step} on {day}: {why}"
+    return Misfit(text, step=k, day=day, resource=resource, short=short)
+
+
+def _n(x: float) -> str:
+    """An amount as people write it: 2, 1.5, 0.333."""
+    return f"{round(x, 3):g}"
