@@ -13,6 +13,9 @@ from feasibility.schemas import SchemaName, schema_json
 
 CAPACITY = Path("capacity.yaml")
 BOOKINGS_README = Path("bookings") / "README.md"
+BOOKINGS_IGNORE = Path("bookings") / ".gitignore"
+BOOKINGS_IGNORED = ".lock\n"
+"""The lock `book`, `release` and `replan --write` hold while they write: never committed."""
 SCHEMAS = {
     Path("schemas") / "capacity.schema.json": SchemaName.capacity,
     Path("schemas") / "deal.schema.json": SchemaName.deal,
@@ -124,9 +127,12 @@ BOOKINGS_TEXT = """\
 One file per booked deal, named by its id (`ACME-2027-001.yaml`): deals operations have
 committed to. Each takes capacity before any new deal is checked, in the order booked.
 
-- `feasibility book DEAL.yaml` checks a deal and writes its booking here.
+- `feasibility book DEAL.yaml` checks a deal and writes its booking here, with the plan
+  its check found (`booking.plan`: the days each step works and what it holds). From
+  then on that capacity is the booking's own.
 - `feasibility release DEAL_ID` removes one.
-- `feasibility validate` checks every booking and says when one no longer meets its dates.
+- `feasibility validate` checks every plan against the model and says when one no longer
+  fits; `feasibility replan --write` re-plans those.
 
 Commit this folder with `capacity.yaml`. Files other than `*.yaml` / `*.yml` are ignored.
 """
@@ -150,7 +156,8 @@ def capacity_template(today: dt.date) -> str:
 
 
 def scaffold(folder: Path, today: dt.date, *, force: bool = False) -> Scaffolded:
-    """Write capacity.yaml, bookings/README.md and the JSON Schemas into ``folder``.
+    """Write capacity.yaml, bookings/README.md and .gitignore, and the JSON Schemas into
+    ``folder``.
 
     An existing capacity.yaml is an error unless ``force``; the other files are kept
     when they exist, unless ``force``.
@@ -161,7 +168,11 @@ def scaffold(folder: Path, today: dt.date, *, force: bool = False) -> Scaffolded
         raise UsageError(
             f"{folder / CAPACITY} already exists; use --force to replace it with the example"
         )
-    files = {CAPACITY: capacity_template(today), BOOKINGS_README: BOOKINGS_TEXT}
+    files = {
+        CAPACITY: capacity_template(today),
+        BOOKINGS_README: BOOKINGS_TEXT,
+        BOOKINGS_IGNORE: BOOKINGS_IGNORED,
+    }
     files.update({path: schema_json(name) for path, name in SCHEMAS.items()})
     done = Scaffolded(folder)
     for rel, text in files.items():

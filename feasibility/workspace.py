@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path, PurePath
 
-from feasibility.errors import InputError, Problem
+from feasibility.errors import InputError, Problem, UsageError
 from feasibility.io.yamlio import MAX_PROBLEMS, Document, load_file
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal
@@ -82,11 +82,21 @@ def read_capacity(path: Path) -> tuple[LoadedCapacity | None, list[Problem]]:
 def read_deal(
     path: Path, capacity: LoadedCapacity | None, *, booking: bool = False
 ) -> tuple[LoadedDeal | None, list[Problem]]:
-    """A deal file checked against the capacity model, or None with every problem."""
+    """A deal file checked against the capacity model (when given), or None with every
+    problem."""
     try:
         doc = load_file(path)
     except InputError as exc:
         return None, list(exc.problems)
+    return deal_from_document(doc, path, capacity, booking=booking)
+
+
+def deal_from_document(
+    doc: Document, path: Path, capacity: LoadedCapacity | None, *, booking: bool = False
+) -> tuple[LoadedDeal | None, list[Problem]]:
+    """A deal parsed elsewhere (e.g. a booking read from git), validated like ``read_deal``;
+    ``path`` is where the file stands (a booking's name must be its id). Without
+    ``capacity``, offerings and features are not looked up."""
     deal, problems = validate_document(doc, Deal)
     if deal is None:
         return None, problems
@@ -234,8 +244,11 @@ def _not_a_booking_file(path: Path) -> str | None:
     return None
 
 
-def read_bookings(capacity: LoadedCapacity) -> tuple[list[LoadedDeal], list[Problem]]:
-    """Every booking file, each checked; duplicate ids are problems."""
+def read_bookings(
+    capacity: LoadedCapacity, *, references: bool = True
+) -> tuple[list[LoadedDeal], list[Problem]]:
+    """Every booking file, each checked (``references``: its offerings and features looked
+    up in the capacity file too); duplicate ids are problems."""
     files, problems = booking_files(capacity)
     loaded: list[LoadedDeal] = []
     seen: dict[str, Path] = {}
@@ -244,7 +257,7 @@ def read_bookings(capacity: LoadedCapacity) -> tuple[list[LoadedDeal], list[Prob
         if refused is not None:
             problems.append(Problem(str(path), 1, 1, refused))
             continue
-        booking, found = read_deal(path, capacity, booking=True)
+        booking, found = read_deal(path, capacity if references else None, booking=True)
         problems += found
         if booking is None:
             continue
@@ -256,15 +269,17 @@ def read_bookings(capacity: LoadedCapacity) -> tuple[list[LoadedDeal], list[Prob
     return loaded, problems
 
 
-def load_workspace(path: Path) -> Workspace:
+def load_workspace(path: Path, *, references: bool = True) -> Workspace:
     """The capacity file and its bookings; raises ``InputError`` listing every problem.
 
-    A broken booking stops the load: ignoring it would overstate capacity.
+    A broken booking stops the load: ignoring it would overstate capacity. Without
+    ``references``, a booked line whose offering or feature the capacity file lacks is
+    no problem (`impact`'s old version: the line could not be booked there).
     """
     capacity, problems = read_capacity(path)
     if capacity is None:
         raise InputError(problems)
-    bookings, problems = read_bookings(capacity)
+    bookings, problems = read_bookings(capacity, references=references)
     if problems:
         raise InputError(problems)
     return Workspace(capacity, bookings)
@@ -284,9 +299,22 @@ def load_deals(paths: Sequence[Path]) -> list[LoadedDeal]:
     return loaded
 
 
+TODAY_ENV = "FEASIBILITY_TODAY"
+"""Pins "today" (YYYY-MM-DD) for tests and reproducible examples: the default check date,
+and the day `book` records as ``booked_on`` and refuses check dates before."""
+
+
 def today() -> dt.date:
-    """The default check date."""
-    return dt.date.today()
+    """Today: the clock's date, or ``$FEASIBILITY_TODAY`` when set."""
+    pinned = os.environ.get(TODAY_ENV)
+    if not pinned:
+        return dt.date.today()
+    try:
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", pinned) is None:
+            raise ValueError(pinned)
+        return dt.date.fromisoformat(pinned)
+    except ValueError:
+        raise UsageError(f"${TODAY_ENV}: '{pinned}' is not a date; use YYYY-MM-DD") from None
 
 
 def capacity_from_document(

@@ -15,20 +15,31 @@ import errno
 import os
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from feasibility.engine.check import check_deals
-from feasibility.engine.plan import build_plan, other_bookings
+from feasibility.engine.commitments import build_plan
+from feasibility.engine.plan import other_bookings
 from feasibility.engine.result import CheckResult, DealResult
 from feasibility.errors import ExitCode, InputError, StoreError, UsageError
 from feasibility.io.yamlio import control_character, dump
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.common import ID_MAX_LENGTH, ID_PATTERN
-from feasibility.models.deal import Booking, Deal
+from feasibility.models.deal import Booking, Deal, HeldPlan
+from feasibility.store.plan_text import plan_data, replace_plan
 from feasibility.validation.schema import did_you_mean
-from feasibility.workspace import LoadedCapacity, Workspace, bookings_problem
+from feasibility.workspace import (
+    LoadedCapacity,
+    Workspace,
+    bookings_problem,
+    read_bookings,
+    read_capacity,
+    today,
+)
 
 SUFFIXES = (".yaml", ".yml")
 """File names a booking may have; `book` writes ``.yaml``."""
@@ -73,13 +84,57 @@ class BookOutcome:
         return self.check.deals[0]
 
 
+LOCK_NAME = ".lock"
+"""The lock file in the bookings folder (a dot file: loading ignores it)."""
+LOCK_TIMEOUT = 120.0
+"""Seconds a `book`, `release` or `replan --write` waits for another to finish."""
+
+
+@contextlib.contextmanager
+def bookings_lock(capacity: LoadedCapacity) -> Iterator[None]:
+    """Hold the bookings folder's exclusive lock (waiting at most ``LOCK_TIMEOUT``): from
+    reading the bookings to writing one, so that of two concurrent writers the second
+    checks against what the first wrote."""
+    folder = bookings_folder(capacity)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(folder / LOCK_NAME, timeout=LOCK_TIMEOUT)
+        lock.acquire()
+    except Timeout:
+        raise StoreError(
+            f"another `feasibility` run has held {folder / LOCK_NAME} for over "
+            f"{LOCK_TIMEOUT:g} s; nothing was written: wait for it to finish and try again"
+        ) from None
+    except OSError as error:
+        raise _cannot("write", folder / LOCK_NAME, error) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextlib.contextmanager
+def locked_workspace(path: Path) -> Iterator[Workspace]:
+    """The capacity file at ``path`` and its bookings, read and kept under the bookings
+    folder's lock (``bookings_lock``) until the block ends."""
+    capacity, problems = read_capacity(path)
+    if capacity is None:
+        raise InputError(problems)
+    with bookings_lock(capacity):
+        bookings, problems = read_bookings(capacity)
+        if problems:
+            raise InputError(problems)
+        yield Workspace(capacity, bookings)
+
+
 def book_deal(
     workspace: Workspace, deal: Deal, as_of: dt.date, request: BookRequest
 ) -> BookOutcome:
-    """Check ``deal`` against the other bookings on ``as_of``; write it if its verdict allows.
+    """Check ``deal`` against the other bookings on ``as_of``; write it, holding the plan
+    the check found, if its verdict allows (call it under ``bookings_lock``).
 
-    Raises ``UsageError`` for contradictory options and ``StoreError`` when the id is taken
-    (without ``replace``) or the file cannot be written.
+    Raises ``UsageError`` for contradictory options or a check date before today, and
+    ``StoreError`` when the id is taken (without ``replace``) or the file cannot be written.
     """
     _check_request(request, as_of)
     folder = bookings_folder(workspace.capacity)
@@ -93,7 +148,8 @@ def book_deal(
     refusal = _refusal(deal.id, verdict, request)
     if refusal is not None:
         return BookOutcome(check, None, refusal[1], refusal[0])
-    booked = _with_booking(deal, as_of, request, forced=False)
+    held = check.deals[0].plan
+    booked = _with_booking(deal, held, request, forced=False)
     harmed = displaced(model, others, booked, as_of)
     if harmed and not request.force:
         message = (
@@ -102,7 +158,7 @@ def book_deal(
         )
         return BookOutcome(check, None, message, ExitCode.FAILED)
     if harmed or verdict != "feasible":
-        booked = _with_booking(deal, as_of, request, forced=True)
+        booked = _with_booking(deal, held, request, forced=True)
     path = write_booking(folder, deal.id, render_booking(booked), replace=request.replace)
     hold = f", held until {request.hold_until}" if request.hold_until else ""
     message = f"booked {deal.id} ({verdict.replace('_', ' ')}{hold}) in {path}"
@@ -120,6 +176,12 @@ def _check_request(request: BookRequest, as_of: dt.date) -> None:
             )
     if request.force and request.reason is None:
         raise UsageError("--force needs --reason TEXT: say why the deal is booked anyway")
+    now = today()
+    if as_of < now:
+        raise UsageError(
+            f"--as-of {as_of} is before today ({now}); a booking is a promise made now: "
+            "book without --as-of, or with a date from today on"
+        )
     if request.hold_until is not None and request.hold_until < as_of:
         raise UsageError(
             f"--hold-until {request.hold_until} is before the check date {as_of}; "
@@ -127,13 +189,15 @@ def _check_request(request: BookRequest, as_of: dt.date) -> None:
         )
 
 
-def _with_booking(deal: Deal, as_of: dt.date, request: BookRequest, *, forced: bool) -> Deal:
-    """The deal with its ``booking:`` block (``forced_reason`` only when ``forced``)."""
+def _with_booking(deal: Deal, plan: HeldPlan | None, request: BookRequest, *, forced: bool) -> Deal:
+    """The deal with its ``booking:`` block, booked today (the clock, not the check date),
+    holding ``plan`` (``forced_reason`` only when ``forced``)."""
     block = Booking(
-        booked_on=as_of,
+        booked_on=today(),
         by=request.by,
         hold_until=request.hold_until,
         forced_reason=request.reason if forced else None,
+        plan=plan,
     )
     return deal.model_copy(update={"booking": block})
 
@@ -182,7 +246,10 @@ def render_booking(booked: Deal) -> str:
     """The booking file: a header, then the deal's own keys and its ``booking:`` block."""
     data = booked.model_dump(mode="python", by_alias=True, exclude_unset=True, exclude={"booking"})
     if booked.booking is not None:
-        data["booking"] = booked.booking.model_dump(mode="python", exclude_none=True)
+        block = booked.booking.model_dump(mode="python", exclude_none=True, exclude={"plan"})
+        if booked.booking.plan is not None:
+            block["plan"] = plan_data(booked.booking.plan)
+        data["booking"] = block
     return HEADER.format(id=booked.id) + dump(data)
 
 
@@ -294,8 +361,9 @@ def _cannot(verb: str, path: Path, error: OSError | str) -> StoreError:
 
 
 def release_booking(capacity: LoadedCapacity, deal_id: str) -> Path:
-    """Remove the booking ``deal_id`` of a capacity file's bookings folder."""
-    return remove_booking(bookings_folder(capacity), deal_id)
+    """Remove the booking ``deal_id`` of a capacity file's bookings folder (under its lock)."""
+    with bookings_lock(capacity):
+        return remove_booking(bookings_folder(capacity), deal_id)
 
 
 def _missing(folder: Path, deal_id: str) -> StoreError:
@@ -340,3 +408,32 @@ def _sync_folder(folder: Path) -> None:
             os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def write_plans(workspace: Workspace, plans: Sequence[tuple[str, HeldPlan]]) -> list[Path]:
+    """Record each (booking id, new plan) in its booking file, atomically per file; every
+    other line of the file stays as it was. Call it under ``bookings_lock``."""
+    loaded = {b.deal.id: b for b in workspace.bookings}
+    folder = bookings_folder(workspace.capacity)
+    written = []
+    for deal_id, plan in plans:
+        booking = loaded[deal_id]
+        assert booking.deal.booking is not None
+        try:
+            text = booking.path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise _cannot("write", booking.path, error) from None
+        block = booking.deal.booking.model_copy(update={"plan": plan})
+        new = replace_plan(text, booking.doc, block)
+        written.append(write_booking(folder, deal_id, new, replace=True))
+    return written
+
+
+def known_ids(workspace: Workspace, ids: Sequence[str]) -> frozenset[str]:
+    """``ids``, each the id of a booking of ``workspace`` (else ``UsageError``)."""
+    booked = [b.deal.id for b in workspace.bookings]
+    for deal_id in ids:
+        if deal_id not in booked:
+            hint = did_you_mean(deal_id, booked) or f" (booked: {', '.join(sorted(booked))})"
+            raise UsageError(f"there is no booking '{deal_id}'{hint}")
+    return frozenset(ids)

@@ -23,22 +23,39 @@ def show_file(ref: str, path: Path) -> bytes:
     folder = path.parent
     if not folder.is_dir():
         raise UsageError(f"{path}: no such folder '{folder}'; check the path")
+    return _git(["cat-file", "blob", f"{ref}:./{path.name}"], folder, f"read {path} at {ref}")
+
+
+def list_folder(ref: str, folder: Path) -> list[str] | None:
+    """The names of the files in ``folder`` (of a git work tree) at revision ``ref``; None
+    when the folder did not exist there."""
+    base = folder.parent if folder.parent.is_dir() else Path()
+    what = f"list {folder} at {ref}"
+    try:
+        kind = _git(["cat-file", "-t", f"{ref}:./{folder.name}"], base, what)
+    except UsageError:
+        return None
+    if kind.strip() != b"tree":
+        return None
+    tree = f"{ref}:./{folder.name}"
+    out = _git(["ls-tree", "-z", "--full-tree", "--name-only", tree], base, what)
+    return [n.decode("utf-8", "surrogateescape") for n in out.split(b"\0") if n]
+
+
+def _git(args: list[str], cwd: Path, what: str) -> bytes:
+    """The output of ``git ARGS`` in ``cwd``; ``UsageError`` naming ``what`` on failure."""
     try:
         done = subprocess.run(
-            ["git", "cat-file", "blob", f"{ref}:./{path.name}"],
-            cwd=folder,
-            capture_output=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
+            ["git", *args], cwd=cwd, capture_output=True, timeout=GIT_TIMEOUT, check=False
         )
     except FileNotFoundError:
         raise UsageError(
             "git is not installed or not on PATH; compare two files: OLD NEW"
         ) from None
     except subprocess.TimeoutExpired:
-        raise UsageError(f"git took more than {GIT_TIMEOUT} s to read {path} at {ref}") from None
+        raise UsageError(f"git took more than {GIT_TIMEOUT} s to {what}") from None
     if done.returncode != 0:
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()
         reason = said[0].removeprefix("fatal: ") if said else f"git exited {done.returncode}"
-        raise UsageError(f"cannot read {path} at {ref} from git: {reason}")
+        raise UsageError(f"cannot {what} from git: {reason}")
     return done.stdout

@@ -3,5 +3,16 @@
 ``feasibility.cli.commands.all`` imports them all, in the order of `feasibility --help`.
 """
 
-NAMES = ("check", "validate", "book", "release", "impact", "load", "schema", "pipeline", "init")
+NAMES = (
+    "check",
+    "validate",
+    "book",
+    "release",
+    "replan",
+    "impact",
+    "load",
+    "schema",
+    "pipeline",
+    "init",
+)
 """Command names, each the name of its module, in the order of `feasibility --help`."""

@@ -15,8 +15,8 @@ from feasibility.cli.options import AsOfOpt, CapacityOpt, CheckFormat, DebugOpt,
 from feasibility.cli.show import show_check
 from feasibility.errors import InputError
 from feasibility.render import text
-from feasibility.store.bookings import BookRequest, book_deal
-from feasibility.workspace import capacity_path, load_workspace, read_deal
+from feasibility.store.bookings import BookRequest, book_deal, locked_workspace
+from feasibility.workspace import capacity_path, read_deal
 
 
 @app.command()
@@ -61,14 +61,14 @@ def book(
     """
 
     def body() -> int:
-        workspace = load_workspace(capacity_path(capacity))
-        loaded, problems = read_deal(deal, workspace.capacity)
-        if loaded is None:
-            raise InputError(problems)
         who = by or os.environ.get("USER") or "unknown"
         hold = hold_until.date() if hold_until else None
         request = BookRequest(who, hold, accept_risk, force, reason, replace)
-        outcome = book_deal(workspace, loaded.deal, as_of_date(as_of), request)
+        with locked_workspace(capacity_path(capacity)) as workspace:
+            loaded, problems = read_deal(deal, workspace.capacity)
+            if loaded is None:
+                raise InputError(problems)
+            outcome = book_deal(workspace, loaded.deal, as_of_date(as_of), request)
         show_check(outcome.check, fmt, text.check_text(outcome.check))
         typer.echo(outcome.message, err=True)
         return outcome.exit_code
