@@ -7,30 +7,31 @@ from dataclasses import asdict
 from typing import Any
 
 from rich.console import Group, RenderableType
-from rich.padding import Padding
 from rich.text import Text
 
 from feasibility.engine.impact import BookingImpact, Cause, DealState, ImpactResult, LineState
 from feasibility.render.github import annotation
 from feasibility.render.json_out import SCHEMA_VERSION, dumps
 from feasibility.render.markdown import ICON, LABEL, cell
-from feasibility.render.text import STYLE
+from feasibility.render.text import STYLE, indented
 
 TITLE = "feasibility impact"
 
 
 def summary(result: ImpactResult) -> str:
-    """One sentence: how many bookings got worse and how many miss a due date."""
+    """One sentence: how many bookings got worse, miss a due date, were added or removed."""
     broken = sum(b.broken for b in result.bookings)
     changed = len(result.changed)
-    checked = f"{len(result.bookings)} bookings checked"
-    if not changed and not broken:
-        return f"no booking got worse ({checked})"
+    checked = f"{result.total} {'booking' if result.total == 1 else 'bookings'} checked"
     parts = [f"{changed} {'booking' if changed == 1 else 'bookings'} got worse"]
     if not changed:
         parts = ["no booking got worse"]
     if broken:
         parts.append(f"{broken} {'misses' if broken == 1 else 'miss'} a due date")
+    if result.added:
+        parts.append(f"{len(result.added)} added")
+    if result.removed:
+        parts.append(f"{len(result.removed)} removed")
     return f"{', '.join(parts)} ({checked})"
 
 
@@ -42,38 +43,51 @@ def _state(state: DealState) -> str:
     return f"{state.verdict.replace('_', ' ')}, {state.earliest or 'not within the horizon'}"
 
 
-def _indent(text: Text, columns: int) -> Padding:
-    """Text indented by ``columns``, wrapped lines too."""
-    return Padding(text, (0, 0, 0, columns), expand=False)
-
-
 def impact_text(result: ImpactResult) -> RenderableType:
     """Each booking that got worse (or is still broken), its lines and causes, then a summary."""
     out: list[RenderableType] = [
         Text(f"{result.new} compared with {result.old}, as of {result.as_of}", style="bold")
     ]
-    for title, bookings in (("Got worse", result.changed), ("Still broken", result.still_broken)):
+    for title, bookings in _sections(result):
         if bookings:
             out.append(Text(title, style="bold"))
         for b in bookings:
             owner = f" · {b.deal.owner}" if b.deal.owner else ""
-            out.append(_indent(Text(f"{b.deal.id} · {b.deal.customer}{owner}"), 2))
+            out.append(indented(Text(f"{b.deal.id} · {b.deal.customer}{owner}"), 2))
             states = Text.assemble(
-                (_state(b.before), STYLE[b.before.verdict]),
-                " → ",
+                *(() if b.added else ((_state(b.before), STYLE[b.before.verdict]), " → ")),
                 (_state(b.after), STYLE[b.after.verdict]),
             )
-            out.append(_indent(states, 4))
+            out.append(indented(states, 4))
+            if b.misfits:
+                out.append(indented(Text(f"plan no longer fits: {_misfit(b)}"), 4))
             for ln in b.lines:
                 if ln.worse or ln.broken:
-                    out.append(_indent(Text(f"{ln.title}: {ln.after.describe()}"), 4))
-                    out.append(_indent(Text(f"was: {ln.was}", style="dim"), 6))
+                    out.append(indented(Text(f"{ln.title}: {ln.after.describe()}"), 4))
+                    out.append(indented(Text(f"was: {ln.was}", style="dim"), 6))
             for c in b.causes:
-                out.append(_indent(Text.assemble("why: ", c.message, (_who(c), "cyan")), 4))
+                out.append(indented(Text.assemble("why: ", c.message, (_who(c), "cyan")), 4))
+    if result.removed:
+        out.append(Text("Removed", style="bold"))
+    for r in result.removed:
+        out.append(indented(Text(f"{r.deal.id} · {r.deal.customer}"), 2))
     failed = any(b.broken for b in result.bookings)
     style = "red" if failed else "yellow" if result.changed else "green"
     out.append(Text(summary(result), style=style))
     return Group(*out)
+
+
+def _sections(result: ImpactResult) -> tuple[tuple[str, list[BookingImpact]], ...]:
+    return (
+        ("Got worse", result.changed),
+        ("Still broken", result.still_broken),
+        ("Added", result.added),
+    )
+
+
+def _misfit(b: BookingImpact) -> str:
+    more = len(b.misfits) - 1
+    return b.misfits[0] + (f" (and {more} more)" if more > 0 else "")
 
 
 def _line_state(state: LineState | None) -> dict[str, Any] | None:
@@ -92,6 +106,8 @@ def booking_json(b: BookingImpact) -> dict[str, Any]:
         "customer": b.deal.customer,
         "file": b.booking.doc.file,
         "broken": b.broken,
+        "added": b.added,
+        "misfits": list(b.misfits),
         "reason": "; ".join(c.message + _who(c) for c in b.causes),
         "lines": [
             {
@@ -120,10 +136,15 @@ def impact_json(result: ImpactResult) -> str:
             "as_of": result.as_of,
             "old": result.old,
             "new": result.new,
-            "checked": len(result.bookings),
+            "checked": result.total,
             "broken": any(b.broken for b in result.bookings),
             "changed": [booking_json(b) for b in result.changed],
             "still_broken": [booking_json(b) for b in result.still_broken],
+            "added": [booking_json(b) for b in result.added],
+            "removed": [
+                {"deal": r.deal.id, "owner": r.deal.owner, "customer": r.deal.customer}
+                for r in result.removed
+            ],
         }
     )
 
@@ -139,7 +160,7 @@ def impact_markdown(result: ImpactResult) -> str:
         f"Every booking re-checked under `{cell(result.old)}` and `{cell(result.new)}` "
         f"as of {result.as_of}.",
     ]
-    for title, bookings in (("Got worse", result.changed), ("Still broken", result.still_broken)):
+    for title, bookings in _sections(result):
         if not bookings:
             continue
         out += [
@@ -151,13 +172,19 @@ def impact_markdown(result: ImpactResult) -> str:
         ]
         out += [
             f"| {cell(b.deal.id)} | {cell(b.deal.customer)} | {cell(b.deal.owner or '—')} | "
-            f"{_md_state(b.before)} | {_md_state(b.after)} |"
+            f"{'—' if b.added else _md_state(b.before)} | {_md_state(b.after)} |"
             for b in bookings
         ]
         for b in bookings:
-            out += ["", f"**{cell(b.deal.id)}**", ""]
-            out += [f"- {cell(ln.message)}" for ln in b.lines if ln.worse or ln.broken]
-            out += [f"- why: {cell(c.message)}{cell(_who(c))}" for c in b.causes]
+            details = [f"- {cell(ln.message)}" for ln in b.lines if ln.worse or ln.broken]
+            if b.misfits:
+                details.append(f"- plan no longer fits: {cell(_misfit(b))}")
+            details += [f"- why: {cell(c.message)}{cell(_who(c))}" for c in b.causes]
+            if details:
+                out += ["", f"**{cell(b.deal.id)}**", "", *details]
+    if result.removed:
+        out += ["", "**Removed**", ""]
+        out += [f"- {cell(r.deal.id)} ({cell(r.deal.customer)})" for r in result.removed]
     return "\n".join(out) + "\n"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -17,6 +18,11 @@ LABEL: dict[Verdict, str] = {
     "at_risk": "AT RISK",
     "infeasible": "INFEASIBLE",
 }
+
+
+def indented(text: Text, columns: int) -> Padding:
+    """Text indented by ``columns``, wrapped lines too."""
+    return Padding(text, (0, 0, 0, columns), expand=False)
 
 
 def check_text(result: CheckResult, *, show_schedule: bool = False) -> RenderableType:

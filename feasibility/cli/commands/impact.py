@@ -12,10 +12,10 @@ from feasibility.cli.app import app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import AsOfOpt, CapacityOpt, DebugOpt, as_of_date
 from feasibility.cli.output import emit
-from feasibility.engine.impact import capacity_at, compare
-from feasibility.errors import ExitCode, InputError, UsageError
+from feasibility.engine.impact import compare, workspace_at
+from feasibility.errors import ExitCode, UsageError
 from feasibility.render import impact as render
-from feasibility.workspace import LoadedCapacity, capacity_path, load_workspace, read_capacity
+from feasibility.workspace import Workspace, capacity_path, load_workspace
 
 
 class ImpactFormat(StrEnum):
@@ -83,18 +83,14 @@ def impact(
     finish(body, debug=debug)
 
 
-def _versions(
-    files: list[Path], base: str | None, capacity: Path | None
-) -> tuple[LoadedCapacity, Path]:
-    """The old version and the path of the new one, from OLD NEW or --base REF [FILE]."""
+def _versions(files: list[Path], base: str | None, capacity: Path | None) -> tuple[Workspace, Path]:
+    """The old version (with its own bookings) and the path of the new one, from OLD NEW
+    or --base REF [FILE]."""
     if base is None:
         if len(files) != 2 or capacity is not None:
             raise UsageError("give two capacity files, OLD NEW, or --base GIT_REF [FILE]")
-        old, problems = read_capacity(files[0])
-        if old is None:
-            raise InputError(problems)
-        return old, files[1]
+        return load_workspace(files[0], references=False), files[1]
     if len(files) > 1 or (files and capacity is not None):
         raise UsageError("with --base give one capacity file, as FILE or --capacity")
     new = files[0] if files else capacity_path(capacity)
-    return capacity_at(base, new), new
+    return workspace_at(base, new), new

@@ -1,0 +1,110 @@
+"""`validate`'s word on bookings: plans that no longer fit (with what re-planning gives),
+bookings without a plan, booked lines that miss their due date, expired holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+
+from feasibility.engine.commitments import build_plan
+from feasibility.engine.held import Misfit
+from feasibility.engine.plan import BookingOutcome, Plan
+from feasibility.errors import Problem
+from feasibility.workspace import LoadedCapacity, LoadedDeal
+
+MISFITS_SHOWN = 3
+"""Misfits named per booking; the rest are counted."""
+
+
+def booking_health(
+    capacity: LoadedCapacity, bookings: list[LoadedDeal], as_of: dt.date
+) -> list[Problem]:
+    """Every problem of the bookings on ``as_of`` (errors and warnings)."""
+    by_id = {b.deal.id: b for b in bookings}
+    plan = build_plan(capacity.model, [b.deal for b in bookings], as_of)
+    out: list[Problem] = []
+    for n, outcome in enumerate(plan.bookings):
+        out += _problems(plan, by_id[outcome.deal.id], outcome, plan.bookings[:n])
+    return out
+
+
+def _problems(
+    plan: Plan, loaded: LoadedDeal, outcome: BookingOutcome, earlier: Sequence[BookingOutcome]
+) -> Iterator[Problem]:
+    doc, deal = loaded.doc, loaded.deal
+    owner = f" (owner: {deal.owner})" if deal.owner else ""
+    hold = deal.booking.hold_until if deal.booking else None
+    if hold is not None and hold < plan.as_of:
+        line, col = doc.where(("booking", "hold_until"))
+        msg = f"hold expired on {hold}; it no longer takes capacity: release or re-book it"
+        yield Problem(doc.file, line, col, msg + owner, "warning")
+    elif not outcome.counted:
+        line, col = doc.where(("id",))
+        msg = f"every line was due before {plan.as_of}; it takes no capacity: release it"
+        yield Problem(doc.file, line, col, msg + owner, "warning")
+    if outcome.status == "planned":
+        line, col = doc.where(("booking",), prefer_key=True)
+        msg = (
+            f"{deal.id} holds no plan, so it is planned anew on every check; run "
+            f"`feasibility replan --write {deal.id}` to pin the plan it gets"
+        )
+        yield Problem(doc.file, line, col, msg, "warning")
+    broken = [b for b in outcome.lines if b.broken]
+    if outcome.status == "replanned":
+        gives = ", ".join(
+            f"line {b.line} {b.delivered or 'not within the horizon'}" for b in outcome.lines
+        )
+        late = f"; that misses a due date: talk to the deal owner{owner}" if broken else ""
+        fix = f"`feasibility replan --write {deal.id}` records it"
+        for k, misfit in enumerate(outcome.misfits[:MISFITS_SHOWN]):
+            line, col = _where(loaded, misfit)
+            msg = f"{deal.id}'s plan no longer fits: {misfit.message}{_short(plan, misfit)}"
+            msg += _holders(plan, misfit, earlier)
+            if k == 0:
+                more = len(outcome.misfits) - MISFITS_SHOWN
+                extra = f" ({more} more misfits)" if more > 0 else ""
+                msg += f"{extra}; re-planning gives {gives} ({fix}){late}"
+            yield Problem(doc.file, line, col, msg)
+        return
+    for booked in broken:
+        line, col = doc.where(("lines", booked.line, "due"))
+        when = booked.delivered or "not within the horizon"
+        msg = (
+            f"booked line {booked.line} is due {booked.due} but is delivered only {when}; "
+            f"talk to the deal owner{owner}"
+        )
+        yield Problem(doc.file, line, col, msg)
+
+
+def _where(loaded: LoadedDeal, misfit: Misfit) -> tuple[int, int]:
+    if misfit.step is not None:
+        return loaded.doc.where(("booking", "plan", "steps", misfit.step))
+    if misfit.take is not None:
+        return loaded.doc.where(("booking", "plan", "materials", misfit.take))
+    return loaded.doc.where(("booking", "plan"), prefer_key=True)
+
+
+def _short(plan: Plan, misfit: Misfit) -> str:
+    if misfit.short <= 0 or (misfit.resource is None and misfit.material is None):
+        return ""
+    if misfit.resource is not None and misfit.resource in plan.resources:
+        unit = plan.resources[misfit.resource].resource.unit
+    elif misfit.material is not None and misfit.material in plan.state.stocks:
+        unit = plan.state.stocks[misfit.material].material.unit
+    else:
+        return ""
+    return f" (short by {round(misfit.short, 3):g} {unit})"
+
+
+def _holders(plan: Plan, misfit: Misfit, earlier: Sequence[BookingOutcome]) -> str:
+    """The earlier bookings holding the resource on the misfit's day (after a merge of two
+    branches, the other booking of the pair)."""
+    if misfit.resource is None or misfit.day is None:
+        return ""
+    day, rid = misfit.day, misfit.resource
+    names = [
+        o.deal.id
+        for o in earlier
+        if o.plan is not None and any(rid in s.days.get(day, {}) for s in o.plan.steps)
+    ]
+    return f"; held that day by earlier bookings: {', '.join(names)}" if names else ""
