@@ -15,6 +15,10 @@ REPO = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 23)
 """The check date the examples are written for."""
 
+os.environ["FEASIBILITY_TODAY"] = AS_OF.isoformat()
+"""Every test runs on AS_OF as "today" (the default check date, `book`'s ``booked_on``),
+and so does every command a test starts: the one setting that pins the clock."""
+
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]
 
 

@@ -2,7 +2,8 @@
 
 A ```console block holds one or more commands, each a `$ ` line followed by its output
 (stdout and stderr as a terminal-less user sees them, NO_COLOR, width 100). A command is
-`feasibility ...` or `cp SRC DST`. Each block runs in order in its own scratch copy of the
+`feasibility ...` (after `NAME=value` settings, e.g. `FEASIBILITY_TODAY=...`) or
+`cp SRC DST`. Each block runs in order in its own scratch copy of the
 repository's files (a git repository with one commit), so that `book`, `init` or an edited
 capacity file never touch the real repository and blocks never depend on each other.
 `python -m tests.readme` rewrites every block with the real output.
@@ -39,8 +40,13 @@ class Command:
         if self.words[0] == "cp":
             shutil.copy(cwd / self.words[1], cwd / self.words[2])
             return ""
-        assert self.words[0] == "feasibility", f"README runs only feasibility and cp: {self.words}"
-        result = run_cli(*self.words[1:], cwd=cwd)
+        env = {}
+        words = list(self.words)
+        while "=" in words[0] and words[0].split("=", 1)[0].isupper():
+            name, value = words.pop(0).split("=", 1)
+            env[name] = value
+        assert words[0] == "feasibility", f"README runs only feasibility and cp: {self.words}"
+        result = run_cli(*words[1:], cwd=cwd, env=env)
         return result.stdout + result.stderr
 
 

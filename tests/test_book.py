@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from feasibility.engine.commitments import build_plan
 from feasibility.errors import ExitCode, InputError, StoreError, UsageError
 from feasibility.io.yamlio import load_text
 from feasibility.models.deal import Booking, Deal
@@ -34,29 +35,8 @@ from feasibility.workspace import booking_files, load_deals, load_workspace, rea
 from tests.conftest import AS_OF, REPO, CliRunner, entry_point
 from tests.factories import booking, capacity, deal
 
-ON_TIME_BOOKING = """\
-# yaml-language-server: $schema=../schemas/deal.schema.json
-#
-# Written by `feasibility book`: a commitment. Remove it with `feasibility release BL-2027-003`.
-id: BL-2027-003
-customer: Cedar Grove Public Library
-owner: Lena Park <lena.park@example.com>
-start: 2027-03-22
-lines:
-- offering: gateway-upgrade
-  quantity: 2
-  due: 2027-06-30
-  features:
-  - remote-firmware
-- offering: training
-  quantity: 1
-  due: 2027-06-30
-  features:
-  - remote-delivery
-booking:
-  booked_on: 2026-11-23
-  by: Lena Park
-"""
+ON_TIME_BOOKING = (REPO / "tests/data/on-time-booking.yaml").read_text(encoding="utf-8")
+"""What `book examples/on-time.yaml --as-of 2026-11-23 --by 'Lena Park'` writes."""
 
 SMALL_MODEL = """\
 version: 1
@@ -79,9 +59,13 @@ def repo(tmp_path: Path) -> Path:
     return tmp_path
 
 
+KEPT = {".gitignore", ".lock"}
+"""Dot files a bookings folder keeps: its .gitignore and the lock file of `book`."""
+
+
 def listing(folder: Path) -> list[str]:
-    """Every name in a folder, temporary files included."""
-    return sorted(p.name for p in folder.iterdir())
+    """Every name in a folder, temporary files included (not ``KEPT``)."""
+    return sorted(p.name for p in folder.iterdir() if p.name not in KEPT)
 
 
 def book_args(deal_file: str, *more: str) -> list[str]:
@@ -108,8 +92,9 @@ def test_book_writes_the_deal_with_a_booking_block(cli: CliRunner, repo: Path) -
     workspace = load_workspace(repo / "capacity.yaml")
     booked = {b.deal.id: b.deal for b in workspace.bookings}["BL-2027-003"]
     original = load_deals([repo / "examples/on-time.yaml"])[0].deal
+    assert booked.booking is not None and booked.booking.plan is not None
     assert booked == original.model_copy(
-        update={"booking": Booking(booked_on=AS_OF, by="Lena Park")}
+        update={"booking": Booking(booked_on=AS_OF, by="Lena Park", plan=booked.booking.plan)}
     )
 
 
@@ -156,7 +141,7 @@ def test_at_risk_needs_accept_risk(cli: CliRunner, repo: Path) -> None:
     assert accepted.returncode == 0
     assert accepted.stderr == "booked BL-2027-001 (at risk) in bookings/BL-2027-001.yaml\n"
     text = (repo / "bookings/BL-2027-001.yaml").read_text()
-    assert text.endswith("booking:\n  booked_on: 2026-11-23\n  by: Sam\n")
+    assert "booking:\n  booked_on: 2026-11-23\n  by: Sam\n  plan:\n" in text
 
 
 def test_accepted_risk_records_the_reason(cli: CliRunner, repo: Path) -> None:
@@ -165,7 +150,7 @@ def test_accepted_risk_records_the_reason(cli: CliRunner, repo: Path) -> None:
     )
     assert cli(*args, cwd=repo).returncode == 0
     text = (repo / "bookings/BL-2027-001.yaml").read_text()
-    assert text.endswith("  by: Sam\n  forced_reason: 'Audit date: yes'\n")
+    assert "  by: Sam\n  forced_reason: 'Audit date: yes'\n  plan:\n" in text
 
 
 def test_infeasible_needs_force_and_reason(cli: CliRunner, repo: Path) -> None:
@@ -191,7 +176,7 @@ def test_infeasible_needs_force_and_reason(cli: CliRunner, repo: Path) -> None:
     assert forced.returncode == 0
     assert forced.stderr == "booked BL-2027-002 (infeasible) in bookings/BL-2027-002.yaml\n"
     text = (repo / "bookings/BL-2027-002.yaml").read_text()
-    assert text.endswith("  by: Sam\n  forced_reason: CEO sign-off\n")
+    assert "  by: Sam\n  forced_reason: CEO sign-off\n  plan:\n" in text
 
 
 def test_hold_until(cli: CliRunner, repo: Path) -> None:
@@ -203,7 +188,7 @@ def test_hold_until(cli: CliRunner, repo: Path) -> None:
         "booked BL-2027-003 (feasible, held until 2027-01-15) in bookings/BL-2027-003.yaml\n"
     )
     text = (repo / "bookings/BL-2027-003.yaml").read_text()
-    assert text.endswith("booked_on: 2026-11-23\n  by: L\n  hold_until: 2027-01-15\n")
+    assert "booked_on: 2026-11-23\n  by: L\n  hold_until: 2027-01-15\n  plan:\n" in text
     past = cli(
         *book_args("examples/on-time.yaml", "--hold-until", "2026-11-22", "--replace"), cwd=repo
     )
@@ -333,10 +318,28 @@ def test_validate_reports_a_broken_booked_line_with_its_owner(cli: CliRunner, re
     done = cli("validate", "--as-of", str(AS_OF), cwd=repo)
     assert done.returncode == 1
     assert done.stdout == (
-        "bookings/BL-2026-014.yaml:11:10: error: booked line 0 is due 2027-02-26 but can now be "
-        "delivered only 2027-04-19; talk to the deal owner (owner: Sam Reyes "
-        "<sam.reyes@example.com>)\n"
-        "invalid: 4 files checked, 1 errors, 0 warnings\n"
+        "bookings/BL-2026-014.yaml:42:7: error: BL-2026-014's plan no longer fits: "
+        "line 0 unit 1 step install on 2026-12-09: install-crew has 0.5 crews free, "
+        "the plan holds 2 that day (short by 1.5 crews) (3 more misfits); re-planning "
+        "gives line 0 2027-04-19, line 1 2026-11-30 (`feasibility replan --write "
+        "BL-2026-014` records it); that misses a due date: talk to the deal owner "
+        "(owner: Sam Reyes <sam.reyes@example.com>)\nbookings/BL-2026-014.yaml:42:7: "
+        "error: BL-2026-014's plan no longer fits: line 0 unit 1 step install on "
+        "2026-12-10: install-crew has 0.5 crews free, the plan holds 2 that day (short "
+        "by 1.5 crews)\nbookings/BL-2026-014.yaml:48:7: error: BL-2026-014's plan no "
+        "longer fits: line 0 unit 3 step install on 2026-12-11: install-crew has 0.5 "
+        "crews free, the plan holds 2 that day (short by 1.5 "
+        "crews)\nbookings/BL-2026-022.yaml:57:7: error: BL-2026-022's plan no longer "
+        "fits: line 0 unit 1 step install on 2027-02-16: install-crew has 0.5 crews "
+        "free, the plan holds 2 that day (short by 1.5 crews) (7 more misfits); "
+        "re-planning gives line 0 2027-04-29, line 1 2027-02-08 (`feasibility replan "
+        "--write BL-2026-022` records it)\nbookings/BL-2026-022.yaml:57:7: error: "
+        "BL-2026-022's plan no longer fits: line 0 unit 1 step install on 2027-02-17: "
+        "install-crew has 0.5 crews free, the plan holds 2 that day (short by 1.5 "
+        "crews)\nbookings/BL-2026-022.yaml:63:7: error: BL-2026-022's plan no longer "
+        "fits: line 0 unit 3 step install on 2027-02-18: install-crew has 0.5 crews "
+        "free, the plan holds 2 that day (short by 1.5 crews)\ninvalid: 4 files "
+        "checked, 6 errors, 0 warnings\n"
     )
 
 
@@ -375,8 +378,11 @@ def small_deal(deal_id: str, due: str, booked_on: str | None = None) -> str:
     return text
 
 
-def test_a_booking_that_would_push_an_earlier_one_past_due_needs_force(tmp_path: Path) -> None:
-    """Booking order is booked_on, then id: 'A' booked on the day of 'B' is placed before it."""
+def test_a_new_booking_holds_what_remains_so_earlier_ones_keep_their_dates(
+    tmp_path: Path,
+) -> None:
+    """'A', booked today, comes before 'B' (booked on a later day, with no plan) in booking
+    order; its plan is what the check found around B, so B keeps its dates."""
     path = small_workspace(tmp_path, small_deal("B", "2027-01-08", "2027-01-04"))
     workspace = load_workspace(path)
     (tmp_path / "a.yaml").write_text(small_deal("A", "2027-01-20"))
@@ -384,19 +390,14 @@ def test_a_booking_that_would_push_an_earlier_one_past_due_needs_force(tmp_path:
     as_of = dt.date(2027, 1, 4)
     outcome = book_deal(workspace, new, as_of, BookRequest("ops"))
     assert outcome.deal.verdict == "feasible"
-    assert outcome.exit_code == ExitCode.FAILED
-    assert outcome.path is None
-    assert outcome.message == (
-        "not booked: A would take capacity that earlier commitments need: B line 0 due "
-        "2027-01-08 (owner: Rep B); book it anyway only with --force --reason TEXT"
-    )
-    forced = book_deal(workspace, new, as_of, BookRequest("ops", force=True, reason="VIP"))
-    assert forced.exit_code == ExitCode.OK
-    assert (
-        (tmp_path / "bookings/A.yaml")
-        .read_text()
-        .endswith("booking:\n  booked_on: 2027-01-04\n  by: ops\n  forced_reason: VIP\n")
-    )
+    assert outcome.exit_code == ExitCode.OK
+    after = load_workspace(path)
+    plan = build_plan(after.capacity.model, after.booked_deals, as_of)
+    assert [o.deal.id for o in plan.bookings] == ["A", "B"]
+    assert [(o.status, o.lines[0].broken) for o in plan.bookings] == [
+        ("held", False),
+        ("planned", False),
+    ]
 
 
 def test_displaced_is_empty_when_the_new_booking_comes_last() -> None:

@@ -15,7 +15,7 @@ import pytest
 from feasibility.engine.impact import DealState, ImpactResult, capacity_at, compare
 from feasibility.errors import InputError, UsageError
 from feasibility.render.impact import impact_github, impact_json, impact_markdown
-from feasibility.workspace import load_workspace, read_capacity
+from feasibility.workspace import load_workspace
 from tests.conftest import AS_OF, REPO, CliRunner
 
 CREWS = "    per_day: 2                      # two in-house crews of 3 installers\n"
@@ -66,13 +66,17 @@ WORSE_TEXT = """\
 capacity.yaml compared with HEAD~1:capacity.yaml, as of 2026-11-23
 Got worse
   BL-2026-014 · Harborview Medical Center · Sam Reyes <sam.reyes@example.com>
-    feasible, 2027-01-20 → infeasible, 2027-04-19
+    feasible, 2027-01-05 → infeasible, 2027-04-19
+    plan no longer fits: line 0 unit 1 step install on 2026-12-09: install-crew has 0.5 crews free,
+    the plan holds 2 that day (and 5 more)
     line 0 (site-rollout x6, due 2027-02-26): delivered 2027-04-19, 35 working days late
-      was: delivered 2027-01-20, 26 working days of slack
+      was: delivered 2027-01-05, 36 working days of slack
     why: Installation crews (install-crew): up to 1.5 crews less free capacity per day between
     2026-11-23 and 2027-04-02 (124.5 over those days) (talk to Marcus Lee <marcus.lee@example.com>)
   BL-2026-022 · Sunset Unified School District · Sam Reyes <sam.reyes@example.com>
     feasible, 2027-03-16 → feasible, 2027-04-29
+    plan no longer fits: line 0 unit 1 step install on 2027-02-16: install-crew has 0.5 crews free,
+    the plan holds 2 that day (and 9 more)
     line 0 (site-rollout x10, due 2027-05-14): delivered 2027-04-29, 11 working days of slack
       was: delivered 2027-03-16, 42 working days of slack
     why: Installation crews (install-crew): up to 1.5 crews less free capacity per day between
@@ -106,7 +110,7 @@ def test_book_release_edit_and_impact_end_to_end(cli: CliRunner, repo: Path) -> 
     assert cli("release", "BL-2027-005", cwd=repo).returncode == 0
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "Book BL-2027-001 and BL-2027-003")
-    assert git(repo, "ls-files", "bookings").split() == [
+    assert git(repo, "ls-files", "bookings/*.yaml").split() == [
         "bookings/BL-2026-014.yaml",
         "bookings/BL-2026-019.yaml",
         "bookings/BL-2026-022.yaml",
@@ -123,7 +127,7 @@ def test_book_release_edit_and_impact_end_to_end(cli: CliRunner, repo: Path) -> 
     assert [(c["deal"], c["before"], c["after"], c["broken"]) for c in out["changed"]] == [
         (
             "BL-2026-014",
-            {"verdict": "feasible", "earliest": "2027-01-20"},
+            {"verdict": "feasible", "earliest": "2027-01-05"},
             {"verdict": "infeasible", "earliest": "2027-04-19"},
             True,
         ),
@@ -158,14 +162,14 @@ def test_book_release_edit_and_impact_end_to_end(cli: CliRunner, repo: Path) -> 
         (
             0,
             True,
-            {"verdict": "feasible", "delivered": "2027-01-20", "slack_days": 26},
+            {"verdict": "feasible", "delivered": "2027-01-05", "slack_days": 36},
             {"verdict": "infeasible", "delivered": "2027-04-19", "slack_days": -35},
         ),
         (
             1,
             False,
-            {"verdict": "feasible", "delivered": "2026-12-21", "slack_days": 50},
-            {"verdict": "feasible", "delivered": "2026-12-21", "slack_days": 50},
+            {"verdict": "feasible", "delivered": "2026-11-30", "slack_days": 65},
+            {"verdict": "feasible", "delivered": "2026-11-30", "slack_days": 65},
         ),
     ]
     unchanged = impact(cli, repo, "--base", "HEAD")
@@ -190,20 +194,24 @@ def test_markdown_for_a_pull_request_comment(cli: CliRunner, repo: Path) -> None
         "| booking | customer | owner | before | after |\n"
         "|---|---|---|---|---|\n"
         "| BL-2026-014 | Harborview Medical Center | Sam Reyes <sam.reyes@example.com> | "
-        "✅ Feasible, 2027-01-20 | ❌ Infeasible, 2027-04-19 |\n"
+        "✅ Feasible, 2027-01-05 | ❌ Infeasible, 2027-04-19 |\n"
         "| BL-2026-022 | Sunset Unified School District | Sam Reyes <sam.reyes@example.com> | "
         "✅ Feasible, 2027-03-16 | ✅ Feasible, 2027-04-29 |\n"
         "\n"
         "**BL-2026-014**\n"
         "\n"
         "- line 0 (site-rollout x6, due 2027-02-26): delivered 2027-04-19, 35 working days late "
-        "(was: delivered 2027-01-20, 26 working days of slack)\n"
+        "(was: delivered 2027-01-05, 36 working days of slack)\n"
+        "- plan no longer fits: line 0 unit 1 step install on 2026-12-09: install-crew has 0.5 "
+        "crews free, the plan holds 2 that day (and 5 more)\n"
         f"- why: {CREW_CAUSE} (talk to Marcus Lee <marcus.lee@example.com>)\n"
         "\n"
         "**BL-2026-022**\n"
         "\n"
         "- line 0 (site-rollout x10, due 2027-05-14): delivered 2027-04-29, 11 working days of "
         "slack (was: delivered 2027-03-16, 42 working days of slack)\n"
+        "- plan no longer fits: line 0 unit 1 step install on 2027-02-16: install-crew has 0.5 "
+        "crews free, the plan holds 2 that day (and 9 more)\n"
         f"- why: {CREW_CAUSE} (talk to Marcus Lee <marcus.lee@example.com>)\n"
     )
 
@@ -217,7 +225,7 @@ def test_github_annotations_point_at_the_due_dates(cli: CliRunner, repo: Path) -
         "::error file=bookings/BL-2026-014.yaml,line=11,col=10,title=feasibility impact::"
         "BL-2026-014 (Harborview Medical Center, owner Sam Reyes <sam.reyes@example.com>): "
         "line 0 (site-rollout x6, due 2027-02-26): delivered 2027-04-19, 35 working days late "
-        f"(was: delivered 2027-01-20, 26 working days of slack); {why}",
+        f"(was: delivered 2027-01-05, 36 working days of slack); {why}",
         "::warning file=bookings/BL-2026-022.yaml,line=13,col=10,title=feasibility impact::"
         "BL-2026-022 (Sunset Unified School District, owner Sam Reyes <sam.reyes@example.com>): "
         "line 0 (site-rollout x10, due 2027-05-14): delivered 2027-04-29, 11 working days of "
@@ -255,6 +263,9 @@ def test_a_booking_broken_in_both_versions_still_fails(cli: CliRunner, repo: Pat
             "Still broken\n"
             "  BL-2026-014 · Harborview Medical Center · Sam Reyes <sam.reyes@example.com>\n"
             "    infeasible, 2027-04-19 → infeasible, 2027-04-19\n"
+            "    plan no longer fits: line 0 unit 1 step install on 2026-12-09: install-crew has "
+            "0.5 crews free,\n"
+            "    the plan holds 2 that day (and 5 more)\n"
             "    line 0 (site-rollout x6, due 2027-02-26): delivered 2027-04-19, 35 working days "
             "late\n"
             "      was: delivered 2027-04-19, 35 working days late\n"
@@ -400,8 +411,7 @@ def core(tmp_path: Path, old: str, new: str, *bookings: str) -> ImpactResult:
             f"id: {deal_id}\ncustomer: Cust {n + 1}\nowner: Rep {n + 1}\n{text}"
             f"booking: {{booked_on: 2027-01-0{n + 1}, by: ops}}\n"
         )
-    before, problems = read_capacity(tmp_path / "old.yaml")
-    assert before is not None, problems
+    before = load_workspace(tmp_path / "old.yaml", references=False)
     return compare(before, load_workspace(tmp_path / "capacity.yaml"), START)
 
 
@@ -517,6 +527,8 @@ def test_renderers_of_an_empty_result() -> None:
         "broken": False,
         "changed": [],
         "still_broken": [],
+        "added": [],
+        "removed": [],
     }
     assert impact_markdown(result) == (
         "### ✅ capacity.yaml: no booking got worse (0 bookings checked)\n\n"

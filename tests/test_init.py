@@ -17,6 +17,7 @@ from tests.conftest import CliRunner
 FILES = [
     "capacity.yaml",
     "bookings/README.md",
+    "bookings/.gitignore",
     "schemas/capacity.schema.json",
     "schemas/deal.schema.json",
 ]
@@ -46,7 +47,7 @@ def test_init_writes_the_files_and_they_validate(cli: CliRunner, tmp_path: Path)
         "next: edit ops/capacity.yaml, then run `feasibility validate --capacity ops/capacity.yaml`"
     ]
     assert sorted(str(p.relative_to(tmp_path / "ops")) for p in (tmp_path / "ops").rglob("*")) == [
-        "bookings", "bookings/README.md", "capacity.yaml", "schemas",
+        "bookings", "bookings/.gitignore", "bookings/README.md", "capacity.yaml", "schemas",
         "schemas/capacity.schema.json", "schemas/deal.schema.json",
     ]  # fmt: skip
     schemas = tmp_path / "ops" / "schemas"
@@ -90,7 +91,7 @@ def test_force_replaces_the_files(cli: CliRunner, tmp_path: Path) -> None:
     (tmp_path / "bookings" / "README.md").write_text("ours\n")
     run = cli("init", ".", "--force", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.splitlines()[:4] == [f"wrote {f}" for f in FILES]
+    assert run.stdout.splitlines()[:5] == [f"wrote {f}" for f in FILES]
     assert (tmp_path / "capacity.yaml").read_text().startswith("# yaml-language-server")
     assert (tmp_path / "bookings" / "README.md").read_text().startswith("# Bookings")
 
@@ -102,8 +103,9 @@ def test_existing_files_other_than_the_capacity_file_are_kept(
     (tmp_path / "bookings" / "README.md").write_text("ours\n")
     run = cli("init", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.splitlines()[:4] == [
+    assert run.stdout.splitlines()[:5] == [
         "wrote capacity.yaml",
+        "wrote bookings/.gitignore",
         "wrote schemas/capacity.schema.json",
         "wrote schemas/deal.schema.json",
         "kept  bookings/README.md (exists; --force replaces it)",

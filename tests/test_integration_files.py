@@ -220,7 +220,7 @@ def test_workflow_runs_validate_and_impact_with_options_that_exist(cli: CliRunne
 
 def test_workflow_steps_run_in_a_pull_request_clone(cli: CliRunner, tmp_path: Path) -> None:
     """The run steps, executed as the runner would in a clone of a pull request that cuts
-    capacity: validate passes, impact annotates the booking that gets later and exits 1."""
+    capacity: validate and impact annotate the booking whose plan the cut breaks, exit 1."""
     env = environment(tmp_path)
     origin = tmp_path / "origin.git"
     git(tmp_path, env, "init", "-q", "--bare", str(origin))
@@ -233,6 +233,7 @@ def test_workflow_steps_run_in_a_pull_request_clone(cli: CliRunner, tmp_path: Pa
         "  - {offering: standard-install, quantity: 6}\n"
         "booking: {booked_on: 2026-01-05, by: Sam}\n"
     )
+    assert cli("replan", "--write", cwd=work).returncode == 0  # pin its plan
     git(work, env, "add", "-A")
     git(work, env, "commit", "-q", "-m", "base")
     git(work, env, "branch", "-M", "main")
@@ -260,7 +261,14 @@ def test_workflow_steps_run_in_a_pull_request_clone(cli: CliRunner, tmp_path: Pa
             )
         )
     validate, impact = results
-    assert (validate.returncode, validate.stdout) == (0, "valid: 0 problems\n"), validate.stderr
+    # The cut breaks T-1's plan: validate fails the check and names the step, the day and
+    # what re-planning gives.
+    assert validate.returncode == 1, validate.stderr
+    assert validate.stdout.startswith(
+        "::error file=bookings/T-1.yaml,line=13,col=7,title=feasibility validate::T-1's plan "
+        "no longer fits: line 0 unit 1 step "
+    ), validate.stdout
+    assert "re-planning gives line 0 " in validate.stdout
     assert impact.returncode == 1, impact.stdout + impact.stderr
     assert impact.stdout.startswith(
         "::warning file=bookings/T-1.yaml,line=5,col=5,title=feasibility impact::T-1 (Acme, "

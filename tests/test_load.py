@@ -214,18 +214,19 @@ def test_levels_and_percentages() -> None:
 
 
 def test_cli_load_text(cli: CliRunner) -> None:
-    # Lifts, week of 12-07: 5 days x 3 = 15 lift-days; Pacific Crest's 8 gateway swaps hold
-    # a lift for a day each: 8 / 15 = 53 %. Week of 12-21: the shutdown starts on 12-24, so
-    # Mon-Wed: 6 crew-days, 9 lift-days; Harborview's first two sites start installing on
-    # 12-23 (permits end 12-22): 2 crews, 2 lifts: 33 %, 22 %. Week of 12-28: closed.
+    # As the bookings' plans hold them. Lifts, week of 11-30: 5 days x 3 = 15 lift-days;
+    # Pacific Crest's 8 gateway swaps (12-01..12-03) hold a lift for a day each: 8 / 15 =
+    # 53 %. Harborview's six sites install two at a time on 12-09/10, 12-11/14 and
+    # 12-15/16, each holding a crew and a lift: week of 12-07, 6 of 10 crew-days (60 %) and
+    # 6 of 15 lift-days (40 %); week of 12-14 the same. Week of 12-28: closed.
     result = cli("load", "--as-of", str(AS_OF), "--weeks", "6", "-r", "install-crew", "-r", "lift")
     assert result.returncode == 0, result.stderr
     assert result.stdout == (
         "Load of Brightline Systems as of 2026-11-23: % of each week's capacity booked\n"
         "              Nov       Dec                \n"
         "resource       23   30    7   14   21   28 \n"
-        "install-crew    0    0    0    0   33    — \n"
-        "lift            0    0   53    0   22    — \n"
+        "install-crew    0    0   60   60    0    — \n"
+        "lift            0   53   40   40    0    — \n"
         " ≤85  at or below target   >85  above target   100  full   — no capacity\n"
         "Above the 85% target: no resource.\n"
     )
@@ -235,7 +236,7 @@ def test_cli_load_json_with_a_deal(cli: CliRunner) -> None:
     result = cli("load", "--as-of", str(AS_OF), "--with", "examples/late.yaml", "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["deal"] == {"id": "BL-2027-002", "verdict": "infeasible", "earliest": "2027-04-08"}
+    assert data["deal"] == {"id": "BL-2027-002", "verdict": "infeasible", "earliest": "2027-03-26"}
     assert len(data["resources"]) == 6
     field_eng = data["resources"][0]
     assert field_eng["id"] == "field-eng"

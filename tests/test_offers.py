@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from feasibility.engine.check import check_deal, check_deals
-from feasibility.engine.plan import build_plan
+from feasibility.engine.commitments import build_plan
 from feasibility.engine.result import DealResult, ExtraCapacity, Offer
 from feasibility.engine.timeline import build_timeline, resource_days
 from feasibility.engine.whatif import apply, targets, with_extra_capacity

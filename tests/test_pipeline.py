@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from feasibility.engine.check import check_deal, check_deals
+from feasibility.engine.commitments import build_plan
 from feasibility.engine.pipeline import PipelineResult, check_pipeline
-from feasibility.engine.plan import build_plan
 from feasibility.io.pipeline_csv import read_pipeline
 from feasibility.models.deal import Booking, Deal
 from feasibility.workspace import Workspace, load_workspace
@@ -96,7 +96,15 @@ def test_if_all_close_is_what_check_says_once_the_earlier_deals_are_booked(
     result = example
     later = dt.date(2099, 1, 1)
     booked = [
-        d.model_copy(update={"booking": Booking(booked_on=later + dt.timedelta(days=k), by="t")})
+        d.model_copy(
+            update={
+                "booking": Booking(
+                    booked_on=later + dt.timedelta(days=k),
+                    by="t",
+                    plan=result.deals[k].if_all_close.plan,
+                )
+            }
+        )
         for k, d in enumerate(deals)
     ]
     for k, deal in enumerate(deals):
@@ -111,14 +119,14 @@ def test_pipeline_verdicts_of_the_example(example: PipelineResult) -> None:
         (4, "feasible", "feasible", False),
         (5, "feasible", "feasible", False),
         (6, "feasible", "feasible", False),
-        (7, "feasible", "infeasible", True),
+        (7, "feasible", "at_risk", True),
         (9, "at_risk", "at_risk", False),
         (10, "feasible", "at_risk", True),
         (11, "infeasible", "infeasible", False),
     ]
     assert result.verdict == "infeasible"
     assert result.counts() == {"feasible": 6, "at_risk": 1, "infeasible": 1}
-    assert result.counts(if_all_close=True) == {"feasible": 4, "at_risk": 2, "infeasible": 2}
+    assert result.counts(if_all_close=True) == {"feasible": 4, "at_risk": 3, "infeasible": 1}
     assert result.first_worse is result.deals[4]
     dates = [(d.alone.earliest, d.if_all_close.earliest) for d in result.deals]
     assert all(a is not None and b is not None and b >= a for a, b in dates)
@@ -166,14 +174,14 @@ def test_text_summary(cli: CliRunner) -> None:
         ("7", "BL-2027-014"), ("9", "BL-2027-015"), ("10", "BL-2027-016"), ("11", "BL-2027-017"),
     ]  # fmt: skip
     assert "Riverside Community Col…" in lines[4]
-    assert "infeasible ↓" in lines[6] and "at risk ↓" in lines[8]
+    assert "at risk ↓" in lines[6] and "at risk ↓" in lines[8]
     assert lines[10:13] == [
         "",
         "Alone:        6 feasible · 1 at risk · 1 infeasible",
-        "If all close: 4 feasible · 2 at risk · 2 infeasible  (↓: worse than alone)",
+        "If all close: 4 feasible · 3 at risk · 1 infeasible  (↓: worse than alone)",
     ]
     assert lines[13].startswith(
-        "First to get worse if all close: BL-2027-014 (line 7), feasible 2027-02-03 → infeasible "
+        "First to get worse if all close: BL-2027-014 (line 7), feasible 2027-01-26 → at risk "
     )
     assert max(len(ln) for ln in lines) <= 100
 
@@ -189,7 +197,7 @@ def test_json(cli: CliRunner) -> None:
     assert data["summary"] == {
         "deals": 8,
         "alone": {"feasible": 6, "at_risk": 1, "infeasible": 1},
-        "if_all_close": {"feasible": 4, "at_risk": 2, "infeasible": 2},
+        "if_all_close": {"feasible": 4, "at_risk": 3, "infeasible": 1},
         "first_worse": "BL-2027-014",
     }
     deal = data["deals"][6]
@@ -221,7 +229,7 @@ def test_csv(cli: CliRunner) -> None:
     assert (last["line"], last["verdict"], last["reasons"]) == (
         "11", "infeasible", "FEATURE_UNAVAILABLE",
     )  # fmt: skip
-    assert rows[5]["earliest"] == "2027-01-26" and rows[5]["reasons"] == "NEEDS_REVIEW"
+    assert rows[5]["earliest"] == "2027-01-15" and rows[5]["reasons"] == "NEEDS_REVIEW"
 
 
 def test_markdown(cli: CliRunner) -> None:
@@ -233,12 +241,12 @@ def test_markdown(cli: CliRunner) -> None:
         "| line | deal | customer | alone | score | earliest | if all close | score | earliest |"
     )
     assert lines[10].startswith(
-        "| 7 | BL-2027-014 | Summit Health Partners | ✅ feasible | 100 | 2027-02-03 | "
-        "❌ infeasible ↓ |"
+        "| 7 | BL-2027-014 | Summit Health Partners | ✅ feasible | 100 | 2027-01-26 | "
+        "⚠️ at risk ↓ |"
     )
     assert lines[-3:-1] == [
         "- **Alone:** 6 feasible · 1 at risk · 1 infeasible",
-        "- **If all close:** 4 feasible · 2 at risk · 2 infeasible",
+        "- **If all close:** 4 feasible · 3 at risk · 1 infeasible",
     ]
 
 

@@ -15,8 +15,9 @@ import pytest
 
 from bench import scale
 from feasibility.engine.check import check_deals
+from feasibility.engine.commitments import build_plan
 from feasibility.engine.impact import LineImpact, LineState, causes
-from feasibility.engine.plan import BOOKING_BUDGET, Plan, build_plan, prepare
+from feasibility.engine.plan import Plan, prepare
 from feasibility.engine.scheduler import compile_job
 from feasibility.engine.search import index_order, search, serial_order, tails
 from feasibility.engine.trial import replan
@@ -26,6 +27,8 @@ from feasibility.models.deal import Deal
 
 AS_OF = scale.AS_OF
 BOOKINGS = 120
+BOOKING_BUDGET = 1
+"""The single-schedule search: the first priority rule alone."""
 
 
 @pytest.fixture(scope="module")

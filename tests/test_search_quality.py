@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from feasibility.engine.check import check_deal
-from feasibility.engine.plan import build_plan
+from feasibility.engine.commitments import build_plan
 from feasibility.engine.result import DealResult
 from tests.factories import capacity, deal
 

@@ -217,9 +217,10 @@ def test_book_when_the_bookings_folder_cannot_be_created(
     monkeypatch.setattr(os, "mkdir", _failing("mkdir", errno.EACCES))
     result = invoke(folder, "book", ON_TIME, "--as-of", AS_OF, "--by", "ops")
     monkeypatch.undo()
+    # The lock file is the first thing `book` would write in the folder.
     assert (result.exit_code, result.stderr) == (
         2,
-        f"error: cannot write bookings/{ID}.yaml: {DENIED}\n",
+        f"error: cannot write bookings/.lock: {DENIED}\n",
     )
     assert sorted(p.name for p in folder.iterdir()) == ["capacity.yaml", "examples"]
 

@@ -260,10 +260,15 @@ class Outcome:
 
 
 def bookings_state(folder: Path) -> dict[str, bytes]:
-    """Every entry of the bookings folder and its content (temporary files included)."""
+    """Every entry of the bookings folder and its content (temporary files included; not
+    the lock file, which `book` leaves in place)."""
     if not folder.is_dir():
         return {}
-    return {p.name: (p.read_bytes() if p.is_file() else b"") for p in sorted(folder.iterdir())}
+    return {
+        p.name: (p.read_bytes() if p.is_file() else b"")
+        for p in sorted(folder.iterdir())
+        if p.name != ".lock"
+    }
 
 
 def run(case: Case, folder: Path, command: str) -> Outcome:
