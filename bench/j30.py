@@ -25,7 +25,7 @@ from bench.psplib import (
     verify,
 )
 from feasibility.engine.check import check_deal
-from feasibility.engine.plan import build_plan
+from feasibility.engine.commitments import build_plan
 from feasibility.models.capacity import Policy
 
 

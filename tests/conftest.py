@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,8 +17,10 @@ AS_OF = dt.date(2026, 11, 23)
 """The check date the examples are written for."""
 
 os.environ["FEASIBILITY_TODAY"] = AS_OF.isoformat()
+os.environ["FEASIBILITY_CACHE_DIR"] = tempfile.mkdtemp(prefix="feasibility-test-cache-")
 """Every test runs on AS_OF as "today" (the default check date, `book`'s ``booked_on``),
-and so does every command a test starts: the one setting that pins the clock."""
+and so does every command a test starts: the one setting that pins the clock. The held
+load cache goes to a folder of the run's own, never the user's."""
 
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]
 

@@ -27,11 +27,17 @@ from feasibility.models.deal import Deal
 
 
 def check_deals(
-    model: CapacityFile, bookings: Sequence[Deal], deals: Sequence[Deal], as_of: dt.date
+    model: CapacityFile,
+    bookings: Sequence[Deal],
+    deals: Sequence[Deal],
+    as_of: dt.date,
+    *,
+    plan: Plan | None = None,
 ) -> CheckResult:
     """Check each deal alone against the model and its bookings on ``as_of``; a deal whose
-    id is booked is checked against the other bookings, never on top of its own."""
-    plan = build_plan(model, bookings, as_of)
+    id is booked is checked against the other bookings, never on top of its own.
+    ``plan``: the model and bookings on ``as_of`` when the caller built it already."""
+    plan = build_plan(model, bookings, as_of) if plan is None else plan
     booked = {b.id for b in bookings}
     results = []
     for deal in deals:

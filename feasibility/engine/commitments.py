@@ -8,7 +8,17 @@ import datetime as dt
 from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
-from feasibility.engine.held import Misfit, load_misfits, plan_load, take_load
+from feasibility.engine.held import (
+    HeldSummary,
+    HeldTotals,
+    Misfit,
+    Pending,
+    add_pending,
+    load_misfits,
+    plan_load,
+    take_pending,
+    take_totals,
+)
 from feasibility.engine.plan import (
     BookedLine,
     BookingOutcome,
@@ -33,11 +43,14 @@ def build_plan(
     *,
     like: Plan | None = None,
     replan_ids: frozenset[str] = frozenset(),
+    held: HeldTotals | None = None,
 ) -> Plan:
     """Capacity after reservations, then each booking in booking order (SPEC).
 
     ``like``: a plan on the same date whose day tables may be reused (``day_tables``).
     ``replan_ids``: bookings re-planned even when their plan fits (`replan ID...`).
+    ``held``: the bookings as totals known to fit ``model`` (``HeldTotals.usable_on``
+    ``as_of``), taken in place of ``bookings``; the plan then lists no booking outcomes.
     """
     timeline, resources = day_tables(model, as_of, like)
     free = {rid: list(rd.capacity) for rid, rd in resources.items()}
@@ -55,9 +68,34 @@ def build_plan(
         stocks={m.id: build_stock(m, timeline) for m in model.materials},
     )
     plan = Plan(model, timeline, resources, state, [])
+    if held is not None:
+        take_totals(state, held)
+        plan.held = held
+        return plan
+    pending: Pending = {}
+    takes: list[tuple[int, str, float]] = []
+    summaries: list[HeldSummary] = []
     for deal in booking_order(bookings):
-        plan.bookings.append(place_booking(plan, deal, force=deal.id in replan_ids))
+        force = deal.id in replan_ids
+        outcome = place_booking(plan, deal, pending, force=force, takes=takes)
+        plan.bookings.append(outcome)
+        if outcome.counted and outcome.plan is not None:
+            summaries.append(_summary(deal, outcome.plan, as_of))
+    totals = None
+    if all(o.status in ("held", "none") for o in plan.bookings):
+        start = as_of.toordinal()
+        amounts = {r: {start + i: a for i, a in days.items()} for r, days in pending.items()}
+        totals = HeldTotals(as_of, amounts, takes, summaries)
+    take_pending(state, pending)
+    plan.held = totals
     return plan
+
+
+def _summary(deal: Deal, plan: HeldPlan, as_of: dt.date) -> HeldSummary:
+    days = [d for s in plan.steps for d in s.days] + [t.date for t in plan.materials]
+    hold = deal.booking.hold_until if deal.booking else None
+    last = max(days, default=as_of)
+    return HeldSummary(deal.id, hold, tuple(ln.due for ln in deal.lines), last)
 
 
 def counts(deal: Deal, as_of: dt.date) -> bool:
@@ -69,8 +107,11 @@ def counts(deal: Deal, as_of: dt.date) -> bool:
     return any(line.due is None or line.due >= as_of for line in deal.lines)
 
 
-def plan_misfits(plan: Plan, deal: Deal, held: HeldPlan) -> list[Misfit]:
-    """Why ``held`` does not fit ``plan`` as it stands (rules, calendars, capacity, stock)."""
+def plan_misfits(
+    plan: Plan, deal: Deal, held: HeldPlan, pending: Pending | None = None
+) -> list[Misfit]:
+    """Why ``held`` does not fit ``plan`` as it stands, less what is ``pending`` (rules,
+    calendars, capacity, stock)."""
     full = prepare(plan, deal)
     done = {
         n for n, line in enumerate(deal.lines) if line.due is not None and line.due < plan.as_of
@@ -79,23 +120,37 @@ def plan_misfits(plan: Plan, deal: Deal, held: HeldPlan) -> list[Misfit]:
     found = rule_misfits(
         full.job, full.lines, deal, held, plan.timeline.calendar, calendars, done=done
     )
-    return found + load_misfits(
-        plan.model, plan.state, held, plan_load(plan.model, plan.timeline, held)
-    )
+    load = plan_load(plan.model, plan.timeline, held)
+    return found + load_misfits(plan.model, plan.state, held, load, pending)
 
 
-def place_booking(plan: Plan, deal: Deal, *, force: bool = False) -> BookingOutcome:
-    """Take ``deal``'s plan off ``plan``'s state when it fits; else re-plan it (from the
-    check date, keeping work done before it) and take the new plan."""
+def place_booking(
+    plan: Plan,
+    deal: Deal,
+    pending: Pending,
+    *,
+    force: bool = False,
+    takes: list[tuple[int, str, float]] | None = None,
+) -> BookingOutcome:
+    """Add ``deal``'s plan to ``pending`` when it fits (its stock takes taken, and listed
+    in ``takes``); else take what is pending, re-plan it (from the check date, keeping
+    work done before it) and take the new plan."""
     if not counts(deal, plan.as_of):
         return BookingOutcome(deal, False, [])
     held = deal.booking.plan if deal.booking else None
     misfits: list[Misfit] = []
     if held is not None and not force:
-        misfits = plan_misfits(plan, deal, held)
+        misfits = plan_misfits(plan, deal, held, pending)
         if not misfits:
-            take_load(plan.state, plan_load(plan.model, plan.timeline, held))
+            load = plan_load(plan.model, plan.timeline, held)
+            add_pending(pending, load)
+            start = plan.as_of.toordinal()
+            for i, _, m, qty in load.takes:
+                plan.state.stocks[m].take(i, qty)
+                if takes is not None:
+                    takes.append((start + i, m, qty))
             return _outcome(plan, deal, held, "held", ())
+    take_pending(plan.state, pending)
     prepared = prepare(plan, deal, skip_done=True)
     new = replan(plan, prepared, held)
     status: HoldStatus = "planned" if held is None else "replanned"

@@ -77,30 +77,114 @@ def plan_load(model: CapacityFile, timeline: Timeline, plan: HeldPlan) -> PlanLo
     return PlanLoad(dict(amounts), where, takes)
 
 
+Pending = dict[str, dict[int, float]]
+"""Held load not yet taken off the state: resource -> day index -> amount, summed in
+booking order (see ``HeldTotals``)."""
+
+
+@dataclass(frozen=True)
+class HeldSummary:
+    """What decides whether a booking counts on a later check date, and until when its
+    plan takes anything."""
+
+    id: str
+    hold_until: dt.date | None
+    dues: tuple[dt.date | None, ...]
+    last: dt.date
+    """The last day its plan holds a resource or takes material."""
+
+
+@dataclass(frozen=True)
+class HeldTotals:
+    """Every counted booking's plan on a check date on which all of them fit: the amounts
+    per resource and day summed in booking order, and the stock takes in booking order.
+
+    Taken off a state as one amount per day, they give bit for bit the state that taking
+    the plans one by one gives, and on any later check date the same holds for the days
+    from then on (a plan that fits keeps fitting as the date moves: days and takes before
+    it are done, bookings only stop counting), as long as no booking that stops counting
+    still takes something from then on (``usable_on``).
+    """
+
+    as_of: dt.date
+    amounts: dict[str, dict[int, float]]
+    """Resource -> date ordinal -> amount."""
+    takes: list[tuple[int, str, float]]
+    """(date ordinal, material, quantity), in booking order."""
+    bookings: list[HeldSummary]
+
+    def usable_on(self, day: dt.date) -> bool:
+        """Whether these totals are the bookings' load on check date ``day``."""
+        if day < self.as_of:
+            return False
+        for b in self.bookings:
+            expired = b.hold_until is not None and b.hold_until < day
+            done = all(d is not None and d < day for d in b.dues)
+            if (expired or done) and b.last >= day:
+                return False
+        return True
+
+
+def take_pending(state: CapacityState, pending: Pending) -> None:
+    """Take the pending held load off ``state`` and forget it."""
+    for r, days in pending.items():
+        free = state.free[r]
+        for i, amount in days.items():
+            free[i] -= amount
+    pending.clear()
+
+
+def add_pending(pending: Pending, load: PlanLoad) -> None:
+    """Add a fitting plan's load to ``pending`` (its stock takes are taken at once)."""
+    for r, days in load.amounts.items():
+        held = pending.setdefault(r, {})
+        for i, amount in days.items():
+            held[i] = held.get(i, 0.0) + amount
+
+
+def take_totals(state: CapacityState, totals: HeldTotals) -> None:
+    """Take ``totals`` off ``state`` on the days from its check date on."""
+    start, ndays = state.timeline.start.toordinal(), state.timeline.ndays
+    for r, days in totals.amounts.items():
+        free = state.free[r]
+        for day, amount in days.items():
+            i = day - start
+            if 0 <= i < ndays:
+                free[i] -= amount
+    for day, m, qty in totals.takes:
+        if day >= start:
+            state.stocks[m].take(day - start, qty)
+
+
 def load_misfits(
-    model: CapacityFile, state: CapacityState, plan: HeldPlan, load: PlanLoad
+    model: CapacityFile,
+    state: CapacityState,
+    plan: HeldPlan,
+    load: PlanLoad,
+    pending: Pending | None = None,
 ) -> list[Misfit]:
-    """Where ``load`` does not fit ``state``: a resource that does not work that day or has
-    less free than the plan holds, a take the stock cannot give (unknown ids included)."""
+    """Where ``load`` does not fit ``state`` (less what is ``pending``): a resource that
+    does not work that day or has less free than the plan holds, a take the stock cannot
+    give (unknown ids included)."""
     out: list[Misfit] = []
     tl = state.timeline
     units = {r.id: r.unit for r in model.resources}
     for r, days in load.amounts.items():
         free, works = state.free.get(r), state.works.get(r)
+        held = (pending or {}).get(r, {})
         for i in sorted(days):
             amount = days[i]
             k = load.where[(r, i)]
             if free is None or works is None:
                 out.append(_misfit(plan, k, tl.date(i), r, amount, f"'{r}' is not a resource"))
                 continue
+            left = free[i] - held.get(i, 0.0)
             if not works[i]:
                 text = f"{r} does not work that day"
                 out.append(_misfit(plan, k, tl.date(i), r, amount, text))
-            elif free[i] + EPS < amount:
-                short = amount - max(free[i], 0.0)
-                text = (
-                    f"{r} has {_n(free[i])} {units[r]} free, the plan holds {_n(amount)} that day"
-                )
+            elif left + EPS < amount:
+                short = amount - max(left, 0.0)
+                text = f"{r} has {_n(left)} {units[r]} free, the plan holds {_n(amount)} that day"
                 out.append(_misfit(plan, k, tl.date(i), r, short, text))
     out += _stock_misfits(model, state, plan, load)
     return out

@@ -106,3 +106,4 @@ def close(plan: Plan, result: DealResult) -> None:
     """Take the plan ``result``'s check found off ``plan``, as `book` would hold it."""
     if result.plan is not None:
         take_load(plan.state, plan_load(plan.model, plan.timeline, result.plan))
+    plan.held = None  # the bookings' totals no longer tell all the plan holds

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
-from feasibility.engine.held import Misfit
+from feasibility.engine.held import HeldTotals, Misfit
 from feasibility.engine.state import CapacityState
 from feasibility.engine.tasks import Job, add_line
 from feasibility.engine.timeline import ResourceDays, Timeline, build_timeline, resource_days
@@ -74,6 +74,10 @@ class Plan:
     resources: dict[str, ResourceDays]
     state: CapacityState
     bookings: list[BookingOutcome]
+    held: HeldTotals | None = field(default=None, repr=False, compare=False)
+    """Every counted booking's held plan as totals, when all of them fit (None when one
+    was re-planned or planned); with it, plans of more generous models are built without
+    placing the bookings again (``trial.replan``)."""
 
     @property
     def as_of(self) -> dt.date:

@@ -134,8 +134,12 @@ def _meets(dates: list[int | None], targets: Mapping[int, int | None]) -> bool:
 
 
 def replan(plan: Plan, model: CapacityFile) -> Plan:
-    """``plan``'s bookings and check date on ``model`` (reservations and bookings placed;
-    the day tables of unchanged resources are shared with ``plan``)."""
+    """``plan``'s bookings and check date on ``model``, a more generous version of
+    ``plan``'s (more capacity, earlier supply: what offers try), so that every plan that
+    fitted still fits and the held totals are taken as they are (the day tables of
+    unchanged resources are shared with ``plan``)."""
+    if plan.held is not None:
+        return build_plan(model, [], plan.as_of, like=plan, held=plan.held)
     return build_plan(model, [b.deal for b in plan.bookings], plan.as_of, like=plan)
 
 

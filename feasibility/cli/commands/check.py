@@ -21,8 +21,9 @@ from feasibility.cli.options import (
 from feasibility.cli.show import show_check
 from feasibility.engine.check import check_deals
 from feasibility.render import export, timeline
+from feasibility.store.held_cache import plan_for_check
 from feasibility.verdicts import check_exit_code
-from feasibility.workspace import capacity_path, load_deals, load_workspace
+from feasibility.workspace import capacity_path, load_deals
 
 
 @app.command()
@@ -49,12 +50,11 @@ def check(
     """
 
     def body() -> int:
-        workspace = load_workspace(capacity_path(capacity))
         loaded = load_deals(deals)
         day = as_of_date(as_of)
-        result = check_deals(
-            workspace.capacity.model, workspace.booked_deals, [d.deal for d in loaded], day
-        )
+        ids = {d.deal.id for d in loaded}
+        plan, bookings = plan_for_check(capacity_path(capacity), day, ids)
+        result = check_deals(plan.model, bookings, [d.deal for d in loaded], day, plan=plan)
         picture = timeline.check_view(result, show_schedule=schedule, show_timeline=show_timeline)
         show_check(result, fmt, picture)
         export.save_pictures(picture, svg_file=svg, html_file=html, title="feasibility check")

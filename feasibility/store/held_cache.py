@@ -1,0 +1,166 @@
+"""The bookings' held load, cached between runs: a `check` against thousands of bookings
+whose plans were all found to fit reads one small file instead of every booking.
+
+The cache is a JSON file in the user's cache folder (``$FEASIBILITY_CACHE_DIR``, else
+``$XDG_CACHE_HOME/feasibility``, else ``~/.cache/feasibility``; an empty
+``FEASIBILITY_CACHE_DIR`` turns it off), one per bookings folder. It is used only when
+everything it was made from is the same: this version of feasibility and of `holidays`,
+the capacity file's bytes, and every booking file's name, size, modification time and
+inode; and only on a check date on which its totals still hold (``HeldTotals.usable_on``).
+Anything else, a file that cannot be read or parsed included, is a miss (as is any change
+of feasibility's own source files): the bookings are read and checked as always, and the
+cache is written anew when all their plans fit. It is never read from the repository, so
+a file in a pull request cannot pose as one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import secrets
+from collections.abc import Set
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from feasibility import __version__
+from feasibility.engine.commitments import build_plan
+from feasibility.engine.held import HeldSummary, HeldTotals
+from feasibility.engine.plan import Plan
+from feasibility.errors import InputError
+from feasibility.models.deal import Deal
+from feasibility.workspace import LoadedCapacity, booking_files, read_bookings, read_capacity
+
+CACHE_ENV = "FEASIBILITY_CACHE_DIR"
+FORMAT = 1
+"""Bumped whenever what the file holds, or what it means, changes."""
+
+
+def cache_file(capacity: LoadedCapacity) -> Path | None:
+    """Where the cache of ``capacity``'s bookings folder lives (None: turned off)."""
+    folder = os.environ.get(CACHE_ENV)
+    if folder is None:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        folder = str(Path(base) / "feasibility")
+    if not folder:
+        return None
+    try:
+        where = str(capacity.bookings_dir.resolve())
+    except (OSError, RuntimeError):  # a symlink loop: the bookings are read (and refused)
+        return None
+    key = hashlib.sha256(where.encode()).hexdigest()[:24]
+    return Path(folder) / f"held-{key}.json"
+
+
+def stamp(capacity: LoadedCapacity) -> dict[str, Any] | None:
+    """What the cache must have been made from (None: the folder cannot be read)."""
+    files, problems = booking_files(capacity)
+    if problems:
+        return None
+    try:
+        text = capacity.path.read_bytes()
+        stats = [(p.name, p.lstat()) for p in files]
+        versions = [__version__, metadata.version("holidays"), _code()]
+    except (OSError, metadata.PackageNotFoundError):
+        return None
+    return {
+        "format": FORMAT,
+        "versions": versions,
+        "capacity": hashlib.sha256(text).hexdigest(),
+        "bookings": [[n, s.st_size, s.st_mtime_ns, s.st_ino] for n, s in stats],
+    }
+
+
+def _code() -> str:
+    """A digest of this installation's own source files (name, size, modification time):
+    an upgrade, or an edit of an editable install, is a miss."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        st = path.stat()
+        digest.update(f"{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return digest.hexdigest()
+
+
+def read_held(capacity: LoadedCapacity, as_of: dt.date) -> HeldTotals | None:
+    """The cached totals of ``capacity``'s bookings, if they hold on ``as_of``."""
+    path = cache_file(capacity)
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("stamp") != stamp(capacity):
+            return None
+        totals = _totals(data["held"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return totals if totals.usable_on(as_of) else None
+
+
+def write_held(capacity: LoadedCapacity, totals: HeldTotals) -> None:
+    """Cache ``totals`` for ``capacity``'s bookings; a folder that cannot be written is
+    no error (the next run reads the bookings again)."""
+    path, made_from = cache_file(capacity), stamp(capacity)
+    if path is None or made_from is None:
+        return
+    text = json.dumps({"stamp": made_from, "held": _data(totals)}, separators=(",", ":"))
+    temp = path.with_name(f".{path.name}.tmp-{secrets.token_hex(8)}")
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_text(text, encoding="utf-8")
+        temp.replace(path)
+    with contextlib.suppress(OSError):
+        temp.unlink(missing_ok=True)
+
+
+def _data(t: HeldTotals) -> dict[str, Any]:
+    return {
+        "as_of": t.as_of.isoformat(),
+        "amounts": {r: [[d, a] for d, a in days.items()] for r, days in t.amounts.items()},
+        "takes": [list(x) for x in t.takes],
+        "bookings": [
+            [
+                b.id,
+                None if b.hold_until is None else b.hold_until.isoformat(),
+                [None if d is None else d.isoformat() for d in b.dues],
+                b.last.isoformat(),
+            ]
+            for b in t.bookings
+        ],
+    }
+
+
+def _totals(data: dict[str, Any]) -> HeldTotals:
+    def day(text: str | None) -> dt.date | None:
+        return None if text is None else dt.date.fromisoformat(text)
+
+    amounts = {str(r): {int(d): float(a) for d, a in days} for r, days in data["amounts"].items()}
+    takes = [(int(d), str(m), float(q)) for d, m, q in data["takes"]]
+    bookings = [
+        HeldSummary(str(i), day(h), tuple(day(d) for d in dues), dt.date.fromisoformat(last))
+        for i, h, dues, last in data["bookings"]
+    ]
+    return HeldTotals(dt.date.fromisoformat(data["as_of"]), amounts, takes, bookings)
+
+
+def plan_for_check(path: Path, as_of: dt.date, ids: Set[str]) -> tuple[Plan, list[Deal]]:
+    """The plan `check` works on, from the cache when it holds (and no deal of ``ids`` is
+    booked), else from every booking read and checked (then cached, when all fit), with
+    the bookings read (none from the cache)."""
+    capacity, problems = read_capacity(path)
+    if capacity is None:
+        raise InputError(problems)
+    held = read_held(capacity, as_of)
+    if held is not None and not ids & {b.id for b in held.bookings}:
+        return build_plan(capacity.model, [], as_of, held=held), []
+    bookings, problems = read_bookings(capacity)
+    if problems:
+        raise InputError(problems)
+    deals = [b.deal for b in bookings]
+    plan = build_plan(capacity.model, deals, as_of)
+    if plan.held is not None:
+        write_held(capacity, plan.held)
+    return plan, deals
