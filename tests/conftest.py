@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -49,6 +50,15 @@ def run_cli(
         timeout=120,
         check=False,
     )
+
+
+def repository_copy(folder: Path) -> Path:
+    """``folder`` with a copy of the repository's capacity file, bookings, examples and
+    schemas (what the commands read)."""
+    shutil.copy(REPO / "capacity.yaml", folder)
+    for name in ("bookings", "examples", "schemas"):
+        shutil.copytree(REPO / name, folder / name)
+    return folder
 
 
 @pytest.fixture

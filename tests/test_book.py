@@ -32,7 +32,7 @@ from feasibility.store.bookings import (
 )
 from feasibility.validation.schema import validate_document
 from feasibility.workspace import booking_files, load_deals, load_workspace, read_deal
-from tests.conftest import AS_OF, REPO, CliRunner, entry_point
+from tests.conftest import AS_OF, REPO, CliRunner, entry_point, repository_copy
 from tests.factories import booking, capacity, deal
 
 ON_TIME_BOOKING = (REPO / "tests/data/on-time-booking.yaml").read_text(encoding="utf-8")
@@ -53,10 +53,7 @@ offerings:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A copy of the repository's capacity file, bookings, examples and schemas."""
-    shutil.copy(REPO / "capacity.yaml", tmp_path)
-    for folder in ("bookings", "examples", "schemas"):
-        shutil.copytree(REPO / folder, tmp_path / folder)
-    return tmp_path
+    return repository_copy(tmp_path)
 
 
 KEPT = {".gitignore", ".lock"}

@@ -18,7 +18,8 @@ from feasibility.engine.load import load_report, week_start
 from feasibility.validation.report import validate_workspace
 from feasibility.workspace import load_workspace
 from tests.conftest import AS_OF, REPO, CliRunner
-from tests.test_impact import git
+from tests.test_book import SMALL_MODEL
+from tests.test_impact import committed_copy, git
 
 MONDAYS = [dt.date(2026, 11, 23) + dt.timedelta(weeks=w) for w in range(32)]
 """Every Monday from 2026-11-23 to 2027-06-28."""
@@ -27,13 +28,7 @@ MONDAYS = [dt.date(2026, 11, 23) + dt.timedelta(weeks=w) for w in range(32)]
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git repository holding a copy of the capacity file, bookings, examples and schemas."""
-    shutil.copy(REPO / "capacity.yaml", tmp_path)
-    for folder in ("bookings", "examples", "schemas"):
-        shutil.copytree(REPO / folder, tmp_path / folder)
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-q", "-m", "Capacity model and bookings")
-    return tmp_path
+    return committed_copy(tmp_path)
 
 
 def test_every_embedded_booking_holds_a_plan() -> None:
@@ -235,17 +230,8 @@ def test_booked_on_is_the_clock_not_the_check_date(cli: CliRunner, repo: Path) -
     assert ids == ["BL-2026-014", "BL-2026-019", "BL-2026-022", "BL-2027-003"]
 
 
-ONE_AT_A_TIME = """\
-version: 1
-company: Test Co
-calendar: {workdays: [mon, tue, wed, thu, fri, sat, sun]}
-resources:
-  - {id: crew, unit: crews, per_day: 1, owner: Crew Boss}
-offerings:
-  - id: fit
-    steps: [{id: fit, days: 5, uses: {crew: 1}}]
-policy: {min_slack_days: 0, target_utilization: 1}
-"""
+ONE_AT_A_TIME = SMALL_MODEL + "policy: {min_slack_days: 0, target_utilization: 1}\n"
+"""One crew: deals of five crew-days due the fifth day fit one at a time."""
 
 
 def test_concurrent_bookings_that_fit_one_at_a_time(cli: CliRunner, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from feasibility.engine.impact import DealState, ImpactResult, capacity_at, comp
 from feasibility.errors import InputError, UsageError
 from feasibility.render.impact import impact_github, impact_json, impact_markdown
 from feasibility.workspace import load_workspace
-from tests.conftest import AS_OF, REPO, CliRunner
+from tests.conftest import AS_OF, CliRunner, repository_copy
 
 CREWS = "    per_day: 2                      # two in-house crews of 3 installers\n"
 HALF_CREW = "    per_day: 0.5                    # one crew, half time\n"
@@ -40,16 +40,20 @@ def git(repo: Path, *args: str) -> str:
     return done.stdout
 
 
+def committed_copy(folder: Path) -> Path:
+    """``folder`` as a git repository holding a copy of the capacity file, bookings,
+    examples and schemas, committed."""
+    repository_copy(folder)
+    git(folder, "init", "-q", "-b", "main")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "Capacity model and bookings")
+    return folder
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git repository holding a copy of the capacity file, bookings, examples and schemas."""
-    shutil.copy(REPO / "capacity.yaml", tmp_path)
-    for folder in ("bookings", "examples", "schemas"):
-        shutil.copytree(REPO / folder, tmp_path / folder)
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-q", "-m", "Capacity model and bookings")
-    return tmp_path
+    return committed_copy(tmp_path)
 
 
 def edit_capacity(repo: Path, old: str, new: str) -> None:

@@ -117,8 +117,8 @@ def plan_misfits(
         n for n, line in enumerate(deal.lines) if line.due is not None and line.due < plan.as_of
     }
     calendars = {rid: rd.calendar for rid, rd in plan.resources.items()}
-    found = rule_misfits(
-        full.job, full.lines, deal, held, plan.timeline.calendar, calendars, done=done
+    found = list(
+        rule_misfits(full.job, full.lines, deal, held, plan.timeline.calendar, calendars, done)
     )
     load = plan_load(plan.model, plan.timeline, held)
     return found + load_misfits(plan.model, plan.state, held, load, pending)

@@ -38,23 +38,10 @@ def rule_misfits(
     plan: HeldPlan,
     company: WorkCalendar,
     calendars: Mapping[str, WorkCalendar],
-    *,
     done: Set[int] = frozenset(),
-) -> list[Misfit]:
+) -> Iterator[Misfit]:
     """Every way ``plan`` breaks the rules for the job of ``deal`` (all its lines); a line
     of ``done`` (due before the check date) without a step in the plan is taken as done."""
-    return list(_rules(job, lines, deal, plan, company, calendars, done))
-
-
-def _rules(
-    job: Job,
-    lines: Sequence[int],
-    deal: Deal,
-    plan: HeldPlan,
-    company: WorkCalendar,
-    calendars: Mapping[str, WorkCalendar],
-    done: Set[int],
-) -> Iterator[Misfit]:
     entries: dict[Key, int] = {}
     for k, s in enumerate(plan.steps):
         key = (s.line, s.unit, s.step)
