@@ -7,13 +7,14 @@ import datetime as dt
 import io
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from feasibility.engine.check import check_deal, check_deals
 from feasibility.engine.commitments import build_plan
-from feasibility.engine.pipeline import PipelineResult, check_pipeline
+from feasibility.engine.pipeline import PipelineResult, check_pipeline, heuristic_only
 from feasibility.io.pipeline_csv import read_pipeline
 from feasibility.models.deal import Booking, Deal
 from feasibility.workspace import Workspace, load_workspace
@@ -74,7 +75,16 @@ def example(workspace: Workspace) -> PipelineResult:
         [r.deal for r in rows],
         AS_OF,
         lines=[r.line for r in rows],
+        exact=True,
     )
+
+
+def test_without_exact_alone_is_what_the_heuristic_says(workspace: Workspace) -> None:
+    deals = [r.deal for r in read_pipeline(EXAMPLE)]
+    model, bookings = workspace.capacity.model, workspace.booked_deals
+    result = check_pipeline(model, bookings, deals, AS_OF)
+    checked = check_deals(heuristic_only(model), bookings, deals, AS_OF).deals
+    assert [d.alone for d in result.deals] == [replace(c, offers=[]) for c in checked]
 
 
 def test_alone_is_what_check_says(workspace: Workspace, example: PipelineResult) -> None:
@@ -144,6 +154,7 @@ def test_a_deal_already_booked_is_flagged_and_progress_is_reported(workspace: Wo
         [booked.model_copy(update={"booking": None}), fresh],
         AS_OF,
         progress=lambda: calls.append(1),
+        exact=True,
     )
     assert [d.booked for d in result.deals] == [True, False]
     # checked in place of its booking, not on top of it: what check says with the others only

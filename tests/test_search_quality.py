@@ -28,7 +28,7 @@ OPTIMUM = 15
 """Days from the start to the last day of the best schedule, inclusive."""
 
 
-def run(budget: int, days: int) -> DealResult:
+def run(budget: int, days: int, exact_work: float = 0.0) -> DealResult:
     """Check the project due ``days`` days after the start with ``budget`` schedules."""
     model = capacity(
         resources=[{"id": "crew", "per_day": 2.0}],
@@ -37,6 +37,7 @@ def run(budget: int, days: int) -> DealResult:
             "target_utilization": 1.0,
             "min_slack_days": 0,
             "search_schedules": budget,
+            "exact_work": exact_work,
         },
     )
     due = START + dt.timedelta(days=days - 1)
@@ -93,3 +94,15 @@ def test_equal_input_gives_equal_schedules() -> None:
     assert [(s.step, s.start, s.finish) for s in first.schedule] == [
         (s.step, s.start, s.finish) for s in second.schedule
     ]
+
+
+def test_the_exact_stage_takes_one_greedy_pass_to_the_proven_optimum() -> None:
+    result = run(1, OPTIMUM, exact_work=1.0)
+    assert length(result) == OPTIMUM
+    assert result.verdict == "feasible" and result.lines[0].proven
+
+
+def test_the_exact_stage_proves_a_day_early_impossible() -> None:
+    result = run(1, OPTIMUM - 1, exact_work=1.0)
+    assert result.verdict == "infeasible" and length(result) == OPTIMUM
+    assert any("is impossible" in r.message for r in result.reasons if r.code == "LATE")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 
-from feasibility.engine.scheduler import EFFORT, FIXED, Compiled
+from feasibility.engine.scheduler import EFFORT, FIXED, WAIT, Compiled
 from feasibility.engine.timeline import EPS
 
 MAX_ROUNDS = 100
@@ -248,4 +248,66 @@ def _fit_backward(
         if q > end:
             return wd[pos]
         pos = q - dur
+    return None
+
+
+def energy_bound(c: Compiled, free: dict[str, list[float]], starts: list[int]) -> list[int | None]:
+    """Per line, a day before which no schedule delivers it (None: no bound found).
+
+    Each resource's work in the line (effort, and fixed work's units times days) must fit
+    into the capacity free from the first day any of it can start (``starts``: each task's
+    earliest start, e.g. with unlimited capacity), at most what the line's tasks can take
+    on a day; the task that ends that work is then followed by at least the shortest tail
+    of successors any of them has (each successor lasts at least its fewest days).
+    """
+    n = len(c.kind)
+    shortest = [_fewest_days(c, t, free) for t in range(n)]
+    tail = [0] * n
+    for t in range(n - 1, -1, -1):
+        for s in c.succs[t]:
+            tail[t] = max(tail[t], shortest[s] + tail[s])
+    out: list[int | None] = []
+    for tasks in c.job.line_tasks:
+        work: dict[str, list[int]] = {}
+        for t in tasks:
+            for r, _ in c.uses[t] if c.kind[t] != WAIT else ():
+                work.setdefault(r, []).append(t)
+        best: int | None = None
+        for r, mine in work.items():
+            day = _energy_day(c, free[r], mine, r, min(starts[t] for t in mine))
+            if day is None:
+                continue
+            day += min(tail[t] for t in mine)
+            best = day if best is None else max(best, day)
+        out.append(best)
+    return out
+
+
+def _fewest_days(c: Compiled, t: int, free: dict[str, list[float]]) -> int:
+    """The fewest days task ``t`` can last: its days, or its effort at the best rate."""
+    if c.kind[t] != EFFORT:
+        return c.days[t]
+    r, effort = c.uses[t][0]
+    rate = min(c.cap[t], max(free[r], default=0.0))
+    return max(1, math.ceil(effort / rate - 1e-9)) if rate > EPS else 1
+
+
+def _energy_day(c: Compiled, fr: list[float], tasks: list[int], r: str, first: int) -> int | None:
+    """The first day by which ``tasks``' work on ``r`` fits into its free capacity from
+    ``first`` on, taking on each day at most what those tasks can hold together."""
+    need = 0.0
+    most = 0.0
+    for t in tasks:
+        if c.kind[t] == EFFORT:
+            need += c.uses[t][0][1]
+            most += c.cap[t]
+        else:
+            units = dict(c.uses[t])[r]
+            need += units * c.days[t]
+            most += units
+    done = 0.0
+    for d in range(max(first, 0), len(fr)):
+        done += min(max(fr[d], 0.0), most)
+        if done + EPS >= need:
+            return d
     return None

@@ -54,14 +54,15 @@ def check_deals(
 def check_deal(plan: Plan, deal: Deal) -> DealResult:
     """Verdict, score, per-line dates, reasons and schedule of one deal (no offers)."""
     prepared = prepare(plan, deal)
-    out, lower = schedule_deal(plan, prepared)
+    found = schedule_deal(plan, prepared)
+    out = found.out
     reasons: list[Reason] = []
     lines: list[LineResult] = []
     for n, line in enumerate(deal.lines):
         line_reasons = scope_reasons(plan, n, line)
         if n in prepared.lines:
             j = prepared.lines.index(n)
-            result, timing = timed_line(plan, prepared, j, out, lower, line_reasons)
+            result, timing = timed_line(plan, prepared, j, found, line_reasons)
             line_reasons += timing
         else:
             result = LineResult(line.offering, line.quantity, line.due, None, None, "infeasible")

@@ -76,7 +76,7 @@ def line_offers(case: LineCase, reasons: list[Reason]) -> list[Offer]:
             if isinstance(spec, Feature) and spec.steps
             for o in drop_feature(case, f, "" if not spec.review else "no ops sign-off needed")
         ]
-        bound = case.result.lower_bound
+        bound = case.result.unlimited
         if "NOTICE" not in codes and (bound is None or bound <= line.due):
             bottleneck = next((r.resource for r in reasons if r.code == "CAPACITY"), None)
             out += extra_capacity(case, bottleneck)
@@ -183,7 +183,7 @@ def drop_feature(case: LineCase, feature: str, why: str, *, required: bool = Fal
 
     if not helps(delivered(case.plan, without, {n: due}, PROBE_BUDGET)[n]):
         return []
-    got = delivered(case.plan, without, {n: due}, case.plan.model.policy.search_schedules)[n]
+    got = delivered(case.plan, without, {n: due})[n]
     note = f" ({why})" if why else ""
     head = f"{case.label}Without {feature}{note}, {case.whole} by "
     if got is not None and got <= due:

@@ -78,13 +78,18 @@ def check_pipeline(
     *,
     lines: Sequence[int] = (),
     progress: Progress | None = None,
+    exact: bool = False,
 ) -> PipelineResult:
     """Check each deal alone, and again after the deals before it are placed as bookings.
 
     ``lines`` gives the export's line of each deal (for reports); ``progress`` is called
     after each deal. A deal whose id is booked already is checked against the other
-    bookings, as `book --replace` would. No counter-offers are computed: a pipeline is a summary.
+    bookings, as `book --replace` would. No counter-offers are computed: a pipeline is a
+    summary. Without ``exact``, dates are the heuristic's (``policy.exact_work`` taken as
+    0): valid, proven where the bounds prove them, but not searched for exactly.
     """
+    if not exact:
+        model = heuristic_only(model)
     ids = {d.id for d in deals}
     booked = {b.id for b in bookings} & ids
     others = other_bookings(bookings, ids)
@@ -100,6 +105,12 @@ def check_pipeline(
         if progress is not None:
             progress()
     return PipelineResult(as_of, model.company, out)
+
+
+def heuristic_only(model: CapacityFile) -> CapacityFile:
+    """``model`` with the exact search turned off (``policy.exact_work`` 0)."""
+    policy = model.policy.model_copy(update={"exact_work": 0.0})
+    return model.model_copy(update={"policy": policy})
 
 
 def close(plan: Plan, result: DealResult) -> None:

@@ -12,6 +12,7 @@ from feasibility.engine.diagnose import (
 from feasibility.engine.plan import Plan, Prepared
 from feasibility.engine.result import LineResult, Reason, Verdict
 from feasibility.engine.scheduler import Outcome
+from feasibility.engine.solve import Scheduled
 from feasibility.models.capacity import Feature
 from feasibility.models.deal import DealLine
 
@@ -52,15 +53,17 @@ def timed_line(
     plan: Plan,
     prepared: Prepared,
     j: int,
-    out: Outcome,
-    lower: Outcome,
+    found: Scheduled,
     scope: list[Reason],
 ) -> tuple[LineResult, list[Reason]]:
-    """The result of expanded line ``j`` and the reasons from its dates and load."""
+    """The result of expanded line ``j`` and the reasons from its dates and load, from the
+    deal's schedule, bounds and proofs (``found``)."""
+    out, bounds = found.out, found.bounds
     n = prepared.lines[j]
     line = prepared.deal.lines[n]
     timeline, policy = plan.timeline, plan.model.policy
-    delivered, bound, due = out.delivered[j], lower.delivered[j], prepared.due[j]
+    delivered, bound, due = out.delivered[j], bounds[j], prepared.due[j]
+    unlimited = found.lower.delivered[j]
     reasons: list[Reason] = []
     if delivered is None:
         reasons += _material_reasons(plan, prepared, j, out) or [
@@ -85,24 +88,24 @@ def timed_line(
                 owner=offering.owner,
             )
         )
-    elif due is not None and bound is not None and bound > due:
+    elif due is not None and unlimited is not None and unlimited > due:
         reasons.append(
             Reason(
                 "LATE",
-                f"even with unlimited capacity the earliest delivery is {timeline.date(bound)} "
-                f"(steps, calendars and materials): {line.due} is impossible",
+                f"even with unlimited capacity the earliest delivery is "
+                f"{timeline.date(unlimited)} (steps, calendars and materials): {line.due} "
+                "is impossible",
                 line=n,
             )
         )
     elif due is not None and delivered > due:
-        reasons.append(
-            Reason(
-                "LATE",
-                f"earliest delivery {timeline.date(delivered)} is {-(slack or 0)} working "
-                f"days after due {line.due}",
-                line=n,
-            )
+        message = (
+            f"earliest delivery {timeline.date(delivered)} is {-(slack or 0)} working "
+            f"days after due {line.due}"
         )
+        if found.alone[j] or (bound is not None and bound > due):
+            message += f": {line.due} is impossible with the capacity free (proven)"
+        reasons.append(Reason("LATE", message, line=n))
         reasons += _capacity_reasons(plan, prepared, j, delivered)
         reasons += _material_reasons(plan, prepared, j, out)
     elif slack is not None and slack < policy.min_slack_days:
@@ -129,6 +132,8 @@ def timed_line(
         slack,
         verdict,
         None if bound is None else timeline.date(bound),
+        found.proven[j],
+        None if unlimited is None else timeline.date(unlimited),
     )
     return result, reasons
 

@@ -105,7 +105,7 @@ def _confirmed(case: LineCase, model: CapacityFile) -> bool:
     plan = replan(case.plan, model)
     if not meets(plan, case.deal, case.on_due, PROBE_BUDGET):
         return False
-    return meets(plan, case.deal, case.on_due, model.policy.search_schedules)
+    return meets(plan, case.deal, case.on_due)
 
 
 def _capacity_offer(case: LineCase, extra: dict[str, float]) -> Offer:

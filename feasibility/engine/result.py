@@ -123,7 +123,14 @@ class LineResult:
     """Company working days between delivery and due date, negative when late."""
     verdict: Verdict
     lower_bound: dt.date | None = None
-    """Earliest delivery even with unlimited capacity."""
+    """No schedule delivers the line earlier (unlimited capacity, or the free capacity's
+    energy, whichever says later)."""
+    proven: bool = False
+    """True when no schedule (by SPEC's objective) delivers the line earlier: it is on its
+    lower bound, or a day earlier was proven impossible, or the exact search proved the
+    schedule optimal."""
+    unlimited: dt.date | None = None
+    """Earliest delivery even with unlimited capacity (what more capacity could reach)."""
 
 
 @dataclass(frozen=True)

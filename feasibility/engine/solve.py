@@ -1,12 +1,43 @@
-"""A deal's best schedule on a plan, with its unlimited-capacity lower bound."""
+"""A deal's best schedule on a plan, with its lower bound and what is proven about it.
+
+The heuristic search answers first. A line delivered on its unlimited-capacity bound, or
+one the timetabling bound (``bound.cannot_meet``) shows cannot be a day earlier, is
+proven. When some line is not, the exact stage (``exact``, CP-SAT) models the deal's own
+problem and either finds a better schedule, proves the dates optimal, or, within its work
+budget, leaves the heuristic's answer standing unproven.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
+from feasibility.engine.bound import cannot_meet, energy_bound
 from feasibility.engine.plan import Plan, Prepared
-from feasibility.engine.scheduler import Outcome, place_job
-from feasibility.engine.search import index_order, search, used_materials, used_resources
+from feasibility.engine.scheduler import Compiled, Outcome, compile_job, place_job
+from feasibility.engine.search import index_order, objective, search, used_materials, used_resources
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """A deal's schedule, its lower bound, and per line whether its day is proven."""
+
+    out: Outcome
+    lower: Outcome
+    """The deal scheduled with unlimited capacity."""
+    bounds: list[int | None]
+    """Per expanded line, the day before which no schedule delivers it: the later of the
+    unlimited-capacity schedule and the energy bound (None: not within the grid)."""
+    proven: list[bool]
+    """Per expanded line: no schedule that SPEC's objective prefers delivers it earlier
+    (it is on its lower bound, or proven a day early impossible, or the exact stage
+    proved the whole schedule optimal)."""
+    alone: list[bool]
+    """Per expanded line: no schedule at all delivers it earlier, whatever the other lines
+    do (on its bound, a day earlier proven impossible, or the only line of a proven
+    optimum), so a due date before its day is impossible."""
+    impossible: bool = False
+    """With targets: the exact stage proved that no schedule meets them."""
 
 
 def unlimited_bound(plan: Plan, prepared: Prepared) -> Outcome:
@@ -26,11 +57,16 @@ def schedule_deal(
     prepared: Prepared,
     budget: int | None = None,
     enough: Callable[[Outcome], bool] | None = None,
-) -> tuple[Outcome, Outcome]:
-    """The deal's best schedule and its lower bound.
+    targets: Mapping[int, int] | None = None,
+) -> Scheduled:
+    """The deal's best schedule, its lower bound and what is proven.
 
     The search tries ``budget`` candidate schedules (default: the policy's
-    ``search_schedules``) and stops early at the bound, or when ``enough`` says so.
+    ``search_schedules``) and stops early at the bound, or when ``enough`` says so. With
+    the default budget, unless ``enough`` accepted the answer or every line is proven,
+    the exact stage then runs with the policy's ``exact_work`` (``targets``, expanded line
+    -> latest day: the days ``enough`` asks for, as hard limits); a budget given (a probe)
+    is the search alone.
     """
     job = prepared.job
     lower = unlimited_bound(plan, prepared)
@@ -41,4 +77,48 @@ def schedule_deal(
     state = plan.state.fork(used_resources(job), used_materials(job))
     tries = plan.model.policy.search_schedules if budget is None else budget
     out = search(job, state, prepared.release, prepared.due, tries, enough=settled)
-    return out, lower
+    c = compile_job(job, plan.state)
+    bounds = _bounds(c, plan, lower)
+    proven = [d is not None and d == b for d, b in zip(out.delivered, bounds, strict=True)]
+    work = plan.model.policy.exact_work
+    met = targets is not None and all(
+        out.delivered[j] is not None and out.delivered[j] <= day  # type: ignore[operator]
+        for j, day in targets.items()
+    )
+    if (
+        all(proven)
+        or met
+        or (enough is not None and enough(out))
+        or work <= 0
+        or budget is not None
+    ):
+        return Scheduled(out, lower, bounds, proven, list(proven))
+    for j, d in enumerate(out.delivered):
+        if not proven[j] and d is not None:
+            proven[j] = cannot_meet(c, plan.state.free, prepared.release[j], j, d - 1)
+    if all(proven):
+        return Scheduled(out, lower, bounds, proven, list(proven))
+    from feasibility.engine.exact import solve
+
+    found = solve(c, plan.state, prepared.release, prepared.due, out, lower, work, targets)
+    if found.outcome is not None and (
+        targets is not None or objective(found.outcome, prepared.due) < objective(out, prepared.due)
+    ):
+        out = found.outcome
+    alone = list(proven)
+    if found.optimal:
+        proven = [True] * len(proven)
+        alone = proven if len(proven) == 1 else alone
+    return Scheduled(out, lower, bounds, proven, alone, impossible=found.infeasible)
+
+
+def _bounds(c: Compiled, plan: Plan, lower: Outcome) -> list[int | None]:
+    """Each line's lower bound: unlimited capacity, then the energy bound on top."""
+    if any(d is None for d in lower.delivered) or len(lower.placements) < len(c.kind):
+        return list(lower.delivered)
+    starts = [lower.placements[t].start for t in range(len(c.kind))]
+    energy = energy_bound(c, plan.state.free, starts)
+    return [
+        None if d is None else max(d, e if e is not None else d)
+        for d, e in zip(lower.delivered, energy, strict=True)
+    ]

@@ -87,18 +87,22 @@ class LineCase:
 
     def meets(self, deal: Deal, targets: Targets, *, probe: bool = False) -> bool:
         """Whether ``deal`` meets ``targets`` on this plan (a probe, or the full search)."""
-        budget = PROBE_BUDGET if probe else self.plan.model.policy.search_schedules
-        return meets(self.plan, deal, targets, budget)
+        return meets(self.plan, deal, targets, PROBE_BUDGET if probe else None)
 
 
-def delivered(plan: Plan, deal: Deal, targets: Targets, budget: int) -> list[int | None]:
+def delivered(
+    plan: Plan, deal: Deal, targets: Targets, budget: int | None = None
+) -> list[int | None]:
     """Day index each line of ``deal`` is delivered on (None: not scheduled).
 
     Runs the engine's search as ``check`` does (stopping once the unlimited-capacity
     bound is reached), and also stops once the targets are met in a way no better
     candidate can undo. The search ranks lines not delivered first, then lateness, then
     delivery dates: so a single line keeps meeting its target, and several lines keep
-    meeting their due dates once every line is delivered and none is late.
+    meeting their due dates once every line is delivered and none is late. Without a
+    ``budget`` (a verification, not a probe), targets the search misses go to the exact
+    stage as hard limits, so a target is missed only when the exact search could not meet
+    it either.
     """
     prepared = prepare(plan, deal)
     by_job = {j: targets[n] for j, n in enumerate(prepared.lines) if n in targets}
@@ -113,14 +117,14 @@ def delivered(plan: Plan, deal: Deal, targets: Targets, budget: int) -> list[int
             return True
         return on_due and None not in out.delivered and _meets(out.delivered, due)
 
-    out, _ = schedule_deal(plan, prepared, budget, enough=settled)
+    out = schedule_deal(plan, prepared, budget, enough=settled, targets=by_job).out
     dates: list[int | None] = [None] * len(deal.lines)
     for j, n in enumerate(prepared.lines):
         dates[n] = out.delivered[j]
     return dates
 
 
-def meets(plan: Plan, deal: Deal, targets: Targets, budget: int) -> bool:
+def meets(plan: Plan, deal: Deal, targets: Targets, budget: int | None = None) -> bool:
     """True when every target line of ``deal`` is delivered by its target day."""
     return _meets(delivered(plan, deal, targets, budget), targets)
 

@@ -249,6 +249,10 @@ class Policy(FileModel):
     """How far ahead, in company working days, the tool looks for a date."""
     search_schedules: Annotated[int, Field(ge=1, le=100_000)] = 200
     """How many candidate schedules the search tries per check (more: better, slower)."""
+    exact_work: Annotated[float, Field(ge=0, le=600)] = 1.0
+    """Work the exact search (CP-SAT) may spend on a deal the heuristic cannot prove, in
+    the solver's deterministic time units (about a second each on a typical machine; the
+    same files give the same answer on any machine); 0 turns the exact search off."""
 
 
 class CapacityFile(FileModel):

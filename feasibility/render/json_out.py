@@ -58,6 +58,7 @@ def deal_json(d: DealResult) -> dict[str, Any]:
                 "slack_days": ln.slack_days,
                 "verdict": ln.verdict,
                 "lower_bound": ln.lower_bound,
+                "proven": ln.proven,
             }
             for ln in d.lines
         ],

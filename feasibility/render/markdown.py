@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from feasibility.engine.result import CheckResult, DealResult
+from feasibility.render.words import earliest_cell
 
 ICON = {"feasible": "✅", "at_risk": "⚠️", "infeasible": "❌"}
 LABEL = {"feasible": "Feasible", "at_risk": "At risk", "infeasible": "Infeasible"}
@@ -34,7 +35,7 @@ def deal_markdown(d: DealResult, result: CheckResult) -> str:
         slack = "—" if ln.slack_days is None else f"{ln.slack_days:+d}"
         out.append(
             f"| {i} | {cell(ln.offering)} | {ln.quantity} | {ln.due or '—'} | "
-            f"{ln.earliest or 'not in horizon'} | {slack} | {LABEL[ln.verdict]} |"
+            f"{earliest_cell(ln)} | {slack} | {LABEL[ln.verdict]} |"
         )
     if d.reasons:
         out += ["", "**Why**", ""]

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from feasibility.engine.result import CheckResult, DealResult, Verdict
 from feasibility.errors import printable
+from feasibility.render.words import earliest_cell
 from feasibility.validation.report import ValidationReport
 
 STYLE: dict[Verdict, str] = {"feasible": "green", "at_risk": "yellow", "infeasible": "red"}
@@ -43,6 +44,8 @@ def deal_text(d: DealResult, result: CheckResult, show_schedule: bool) -> Render
         ),
     )
     earliest = f"earliest full delivery {d.earliest}" if d.earliest else "no full delivery date"
+    if d.earliest and all(ln.proven for ln in d.lines):
+        earliest += ", proven"
     body: list[RenderableType] = [head, Text(f"{earliest} · checked as of {result.as_of}")]
     body.append(_lines_table(d))
     if d.reasons:
@@ -67,7 +70,7 @@ def _lines_table(d: DealResult) -> Table:
             ln.offering,
             str(ln.quantity),
             str(ln.due or "—"),
-            str(ln.earliest or "not in horizon"),
+            earliest_cell(ln),
             "—" if ln.slack_days is None else f"{ln.slack_days:+d}",
             Text(LABEL[ln.verdict].lower(), style=STYLE[ln.verdict]),
         )

@@ -48,6 +48,14 @@ def pipeline(
     fmt: Annotated[PipelineFormat, typer.Option("--format", "-f", help="Output format.")] = (
         PipelineFormat.text
     ),
+    exact: Annotated[
+        bool,
+        typer.Option(
+            "--exact",
+            help="Search every deal's dates exactly, as check does (up to policy.exact_work "
+            "per deal; without it, the heuristic's dates).",
+        ),
+    ] = False,
     debug: DebugOpt = False,
 ) -> None:
     """Check every deal of a CRM export, alone and as if the earlier ones closed.
@@ -68,6 +76,7 @@ def pipeline(
                 day,
                 lines=[r.line for r in rows],
                 progress=advance,
+                exact=exact,
             )
         emit(render.pipeline_output(result, str(file), fmt.value))
         return EXIT[result.verdict]
