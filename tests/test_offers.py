@@ -71,13 +71,14 @@ def test_partial_split_later_date_and_extra_capacity() -> None:
         offerings=[offering({"id": "work", "resource": "eng", "effort": 8})],
     )
     r = offers(m, deal({"offering": "svc", "quantity": 5, "due": str(day(2))}))
+    # Two working days late, within the policy's 5 of slack: the later date asks least.
     assert [(o.kind, o.line, o.date) for o in r.offers] == [
+        ("later_date", 0, day(4)),
         ("extra_capacity", 0, day(2)),
         ("split", 0, day(2)),
         ("partial", 0, day(2)),
-        ("later_date", 0, day(4)),
     ]
-    extra, split, partial, _ = r.offers
+    _, extra, split, partial = r.offers
     assert (extra.resource, extra.amount_per_day, extra.from_, extra.to) == (
         "eng",
         6,
@@ -88,10 +89,11 @@ def test_partial_split_later_date_and_extra_capacity() -> None:
     assert (split.quantity, split.rest_date) == (3, day(4))
     assert partial.quantity == 3
     assert [o.message for o in r.offers] == [
-        "With 6 more hours a day of Engineers from 2027-03-01 to 2027-03-03, all 5 by 2027-03-03",
+        "Promise all 5 by 2027-03-05",
+        "With 6 more hours a day of Engineers (18 hours in all) from 2027-03-01 to 2027-03-03, "
+        "all 5 by 2027-03-03",
         "Deliver 3 of 5 by 2027-03-03 and the other 2 by 2027-03-05",
         "Deliver 3 of 5 by 2027-03-03",
-        "Promise all 5 by 2027-03-05",
     ]
 
 
@@ -111,11 +113,11 @@ def test_drop_feature_and_extra_capacity_for_feature_steps() -> None:
     )
     r = offers(m, deal({"offering": "svc", "due": str(day(1)), "features": ["dash"]}))
     assert [(o.kind, o.date) for o in r.offers] == [
+        ("later_date", day(2)),
         ("extra_capacity", day(1)),
         ("drop_feature", day(1)),
-        ("later_date", day(2)),
     ]
-    extra, drop, _ = r.offers
+    _, extra, drop = r.offers
     assert (extra.amount_per_day, extra.owner) == (8, "Dana <d@x.com>")
     assert "(ask Dana <d@x.com>)" in extra.message
     assert drop.feature == "dash"
@@ -134,12 +136,11 @@ def test_several_resources_together_when_none_is_enough_alone() -> None:
         offerings=[offering({"id": "install", "days": 1, "uses": {"crew": 1, "lift": 1}})],
     )
     r = offers(m, deal({"offering": "svc", "quantity": 4, "due": str(day(1))}))
-    extra = r.offers[0]
-    assert extra.kind == "extra_capacity"
+    extra = next(o for o in r.offers if o.kind == "extra_capacity")
     assert extra.extras == (ExtraCapacity("crew", 1.0), ExtraCapacity("lift", 1.0))
     assert extra.message == (
-        "With 1 more crew a day of crew and 1 more lift a day of lift "
-        "from 2027-03-01 to 2027-03-02, all 4 by 2027-03-02"
+        "With 1 more crew a day of crew (2 crew-days in all) and 1 more lift a day of lift "
+        "(2 lift-days in all) from 2027-03-01 to 2027-03-02, all 4 by 2027-03-02"
     )
 
 
@@ -155,10 +156,10 @@ def test_earlier_material_even_when_the_due_date_is_otherwise_impossible() -> No
     r = offers(m, deal({"offering": "svc", "quantity": 2, "due": str(day(3))}))
     assert "impossible" in next(x.message for x in r.reasons if x.code == "LATE")
     assert [(o.kind, o.date) for o in r.offers] == [
-        ("earlier_material", day(3)),
         ("later_date", day(5)),
+        ("earlier_material", day(3)),
     ]
-    material = r.offers[0]
+    material = r.offers[1]
     assert (material.material, material.receipt_date, material.needed_by) == (
         "kit",
         day(5),

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from feasibility.engine.commitments import build_plan
+from feasibility.engine.diagnose import dates_without_days_off, without_days_off
 from feasibility.engine.offers import counter_offers
 from feasibility.engine.plan import Plan, Prepared, other_bookings, prepare
 from feasibility.engine.reasons import scope_reasons, timed_line
@@ -22,6 +23,7 @@ from feasibility.engine.result import (
 from feasibility.engine.scheduler import Outcome
 from feasibility.engine.score import score_deal
 from feasibility.engine.solve import schedule_deal
+from feasibility.engine.trial import replan
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal
 
@@ -55,6 +57,7 @@ def check_deal(plan: Plan, deal: Deal) -> DealResult:
     """Verdict, score, per-line dates, reasons and schedule of one deal (no offers)."""
     prepared = prepare(plan, deal)
     found = schedule_deal(plan, prepared)
+    days_off = _without_days_off(plan, deal) if _has_days_off(plan.model) else []
     out = found.out
     reasons: list[Reason] = []
     lines: list[LineResult] = []
@@ -62,7 +65,7 @@ def check_deal(plan: Plan, deal: Deal) -> DealResult:
         line_reasons = scope_reasons(plan, n, line)
         if n in prepared.lines:
             j = prepared.lines.index(n)
-            result, timing = timed_line(plan, prepared, j, found, line_reasons)
+            result, timing = timed_line(plan, prepared, j, found, line_reasons, days_off)
             line_reasons += timing
         else:
             result = LineResult(line.offering, line.quantity, line.due, None, None, "infeasible")
@@ -85,6 +88,21 @@ def check_deal(plan: Plan, deal: Deal) -> DealResult:
         schedule=_schedule(plan, prepared, out),
         plan=held_plan(plan, prepared, out),
     )
+
+
+def _has_days_off(model: CapacityFile) -> bool:
+    """True when some calendar has public holidays or closures."""
+    own = [r.calendar for r in model.resources if r.calendar is not None]
+    return (
+        model.calendar.holidays is not None
+        or bool(model.calendar.closures)
+        or any(c.holidays is not None or c.closures for c in own)
+    )
+
+
+def _without_days_off(plan: Plan, deal: Deal) -> list[int | None]:
+    """Each expanded line's day were there no holidays or closures (CALENDAR reasons)."""
+    return dates_without_days_off(replan(plan, without_days_off(plan.model)), deal)
 
 
 def _schedule(plan: Plan, prepared: Prepared, out: Outcome) -> list[ScheduledStep]:

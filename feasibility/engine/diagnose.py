@@ -1,14 +1,18 @@
-"""Why a line is late or tight: bottleneck resource, utilization, material shortage."""
+"""Why a line is late or tight: bottleneck resource, utilization, material shortage,
+days off; each cause by counterfactual (relaxed, the line gets earlier)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from feasibility.engine.plan import Plan, Prepared
+from feasibility.engine.plan import Plan, Prepared, prepare
 from feasibility.engine.scheduler import Outcome
-from feasibility.engine.search import search, used_materials
+from feasibility.engine.search import search, used_materials, used_resources
 from feasibility.engine.state import CapacityState
+from feasibility.engine.timeline import Stock
+from feasibility.models.capacity import CapacityFile
+from feasibility.models.deal import Deal
 
 
 def line_resources(prepared: Prepared, j: int) -> list[str]:
@@ -39,15 +43,21 @@ DIAGNOSIS_BUDGET = 3
 """Candidate schedules per what-if run of a diagnosis (the search's priority rules)."""
 
 
-def relaxed(plan: Plan, prepared: Prepared, resources: Iterable[str]) -> Outcome:
-    """The deal placed with unlimited capacity on ``resources`` (the rest as booked),
-    by the search's priority rules alone, so that what-if runs compare like with like."""
+def relaxed(
+    plan: Plan, prepared: Prepared, resources: Iterable[str], materials: Iterable[str] = ()
+) -> Outcome:
+    """The deal placed with unlimited capacity on ``resources`` and unlimited stock of
+    ``materials`` (the rest as booked), by the search's priority rules alone, so that
+    what-if runs compare like with like."""
     names = list(resources)
     job = prepared.job
     state = plan.state.fork(names, used_materials(job))
     inf = float("inf")
     for r in names:
         state.free[r] = [inf if w else 0.0 for w in state.works[r]]
+    for m in materials:
+        s = state.stocks[m]
+        state.stocks[m] = Stock(s.material, list(s.level), 0, list(s.takes))
     return search(job, state, prepared.release, prepared.due, DIAGNOSIS_BUDGET)
 
 
@@ -58,31 +68,49 @@ class Bottleneck:
     resource: str
     gain_days: int
     """Calendar days the line gets earlier with that resource unlimited."""
+    delivered: int
+    """Day index the line would be delivered on with it unlimited."""
 
 
 def bottleneck(plan: Plan, prepared: Prepared, j: int, delivered: int) -> Bottleneck | None:
-    """The resource that, made unlimited, brings line ``j`` earliest; None if none helps."""
+    """The resource that, made unlimited, brings line ``j`` earliest, earlier than it is
+    delivered now (``delivered``); None when none does."""
     best: Bottleneck | None = None
-    baseline = relaxed(plan, prepared, []).delivered[j]
-    reference = delivered if baseline is None else max(delivered, baseline)
     for r in line_resources(prepared, j):
         d = relaxed(plan, prepared, [r]).delivered[j]
         if d is None:
             continue
-        gain = reference - d
+        gain = delivered - d
         if gain > 0 and (best is None or gain > best.gain_days):
-            best = Bottleneck(r, gain)
+            best = Bottleneck(r, gain, d)
     return best
 
 
-def window_utilization(plan: Plan, state: CapacityState, resource: str, lo: int, hi: int) -> float:
-    """Share of ``resource``'s capacity taken on day indexes lo..hi (0 when it has none)."""
+def stock_helps(plan: Plan, prepared: Prepared, j: int, material: str, delivered: int) -> bool:
+    """True when unlimited stock of ``material`` makes line ``j`` earlier than
+    ``delivered``."""
+    d = relaxed(plan, prepared, [], [material]).delivered[j]
+    return d is not None and d < delivered
+
+
+def window_utilization(
+    plan: Plan,
+    state: CapacityState,
+    resource: str,
+    lo: int,
+    hi: int,
+    extra: Mapping[int, float] | None = None,
+) -> float:
+    """Share of ``resource``'s capacity taken on day indexes lo..hi (0 when it has none),
+    with ``extra`` (day index -> amount) taken on top."""
     gross = plan.resources[resource].capacity
     lo, hi = max(lo, 0), min(hi, plan.timeline.ndays - 1)
     total = sum(gross[lo : hi + 1])
     if total <= 0:
         return 0.0
     free = sum(state.free[resource][lo : hi + 1])
+    if extra:
+        free -= sum(a for d, a in extra.items() if lo <= d <= hi)
     return max(0.0, min(1.0, (total - free) / total))
 
 
@@ -90,3 +118,26 @@ def free_in_window(plan: Plan, resource: str, lo: int, hi: int) -> float:
     """Capacity of ``resource`` still free before the deal on day indexes lo..hi."""
     lo, hi = max(lo, 0), min(hi, plan.timeline.ndays - 1)
     return sum(plan.state.free[resource][lo : hi + 1])
+
+
+def without_days_off(model: CapacityFile) -> CapacityFile:
+    """``model`` with no public holidays and no closures, in every calendar."""
+    calendar = model.calendar.model_copy(update={"holidays": None, "closures": []})
+    resources = [
+        r
+        if r.calendar is None
+        else r.model_copy(
+            update={"calendar": r.calendar.model_copy(update={"holidays": None, "closures": []})}
+        )
+        for r in model.resources
+    ]
+    return model.model_copy(update={"calendar": calendar, "resources": resources})
+
+
+def dates_without_days_off(relaxed_plan: Plan, deal: Deal) -> list[int | None]:
+    """Each expanded line's day with no holidays or closures (``relaxed_plan``: the
+    bookings on ``without_days_off`` of the model), by the search's priority rules."""
+    prepared = prepare(relaxed_plan, deal)
+    free = relaxed_plan.state.fork(used_resources(prepared.job), used_materials(prepared.job))
+    out = search(prepared.job, free, prepared.release, prepared.due, DIAGNOSIS_BUDGET)
+    return list(out.delivered)

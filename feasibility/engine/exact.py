@@ -37,7 +37,15 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from feasibility.engine.scheduler import EFFORT, FIXED, Compiled, MaterialWait, Outcome, Placement
+from feasibility.engine.scheduler import (
+    EFFORT,
+    FIXED,
+    Compiled,
+    MaterialWait,
+    Outcome,
+    Placement,
+    work_days,
+)
 from feasibility.engine.state import CapacityState
 from feasibility.engine.timeline import EPS, Stock
 
@@ -46,6 +54,10 @@ SEED = 20261202
 MAX_CELLS = 60_000
 """Decision variables beyond which the exact stage is not tried (the heuristic's answer
 stands, unproven): building a larger model costs more than a check may take."""
+TUNING: dict[str, Any] = {"search_branching": cp_model.PORTFOLIO_WITH_QUICK_RESTART_SEARCH}
+"""CP-SAT parameters beyond the defaults: with one worker and a hint, the default search
+can stay stuck near the hint (seen on a two-line deal whose better schedule it found at
+once from another seed); quick restarts make it robust to that."""
 SCALES = (1, 2, 4, 5, 8, 10, 16, 20, 25, 40, 50, 100, 200, 1000)
 """Factors tried, smallest first, to make a resource's or a material's amounts whole."""
 
@@ -92,6 +104,9 @@ class _Task:
     """Fixed work and waits: first position on the task's working days -> boolean."""
     amounts: dict[int, Any]
     """Effort: day index -> scaled amount."""
+    position: Any = None
+    """Fixed work on its resources' own calendar: its first position there (an integer
+    variable; ``positions`` is then empty)."""
 
 
 class _Builder:
@@ -121,6 +136,12 @@ class _Builder:
         self.usage: dict[str, dict[int, list[tuple[Any, int, int]]]] = {}
         """Per resource and day: (variable, coefficient, most it can contribute)."""
         self.tasks: list[_Task] = []
+        self.own = self._own_calendar_resources() if self.scale is not None else set()
+        self.held: dict[str, list[tuple[int, int, int, Any]]] = {}
+        """Own-calendar resource -> (first, last position, days, position variable) of the
+        fixed work it holds."""
+        self.demands: dict[str, list[tuple[int, int]]] = {}
+        """Own-calendar resource -> (task, scaled units) in the order of ``held``."""
         self.units: dict[int, list[int]] = {}
         """Per line with several units: its first per-unit step's task of each unit."""
 
@@ -212,8 +233,45 @@ class _Builder:
                         [v for v, _, _ in terms], [w for _, w, _ in terms]
                     )
                     m.add(expr <= limit)
+        self._cumulatives()
         self._symmetry()
         return self._materials()
+
+    def _own_calendar_resources(self) -> set[str]:
+        """Resources used only by fixed work that runs on the resource's own working days:
+        their capacity is modelled by a cumulative over positions on that calendar."""
+        c = self.c
+        users: dict[str, list[int]] = {}
+        for t in range(len(c.kind)):
+            for r, _ in c.uses[t]:
+                users.setdefault(r, []).append(t)
+        found: set[str] = set()
+        for r, tasks in users.items():
+            own = work_days([self.state.works[r]])
+            if all(
+                c.kind[t] == FIXED and (c.calendar[t] is own or c.calendar[t].days == own.days)
+                for t in tasks
+            ):
+                found.add(r)
+        return found
+
+    def _cumulatives(self) -> None:
+        """Each own-calendar resource's capacity: a cumulative over positions on its
+        calendar, the free capacity below its most modelled by fixed blocks."""
+        m = self.model
+        for r, held in sorted(self.held.items()):
+            own = work_days([self.state.works[r]])
+            lo = min(first for first, _, _, _ in held)
+            hi = min(max(last + size for _, last, size, _ in held), len(own.days))
+            free = [self._free(r, own.days[q]) for q in range(lo, hi)]
+            top = max(free, default=0)
+            intervals = [m.new_fixed_size_interval_var(p, size, "") for _, _, size, p in held]
+            demands = [demand for *_, demand in self.demands[r]]
+            for q, f in enumerate(free):
+                if f < top:
+                    intervals.append(m.new_fixed_size_interval_var(lo + q, 1, ""))
+                    demands.append(top - f)
+            m.add_cumulative(intervals, demands, top)
 
     def _positioned(self, t: int) -> _Task | None:
         """Fixed work or a wait: one boolean per feasible first position."""
@@ -232,6 +290,8 @@ class _Builder:
         if not starts:
             return None
         m = self.model
+        if uses and all(r in self.own for r, _, _ in uses):
+            return self._interval(t, starts, uses)
         z = {p: m.new_bool_var(f"z{t}_{p}") for p in starts}
         self.cells += len(z)
         m.add_exactly_one(z.values())
@@ -248,6 +308,25 @@ class _Builder:
                 for q in range(p, p + dur):
                     days.setdefault(wd[q], []).append((var, round(u * k), round(u * k)))
         return _Task(start, finish, z, {})
+
+    def _interval(self, t: int, starts: list[int], uses: list[tuple[str, float, int]]) -> _Task:
+        """Fixed work on its resources' own calendar: a position variable, its first and
+        last day by table, its units in each resource's cumulative."""
+        m, c = self.model, self.c
+        wd, dur = c.calendar[t].days, c.days[t]
+        p = m.new_int_var_from_domain(cp_model.Domain.from_values(starts), f"p{t}")
+        first, last = starts[0], starts[-1]
+        start = m.new_int_var(wd[first], wd[last], f"s{t}")
+        finish = m.new_int_var(wd[first + dur - 1], wd[last + dur - 1], f"e{t}")
+        offset = m.new_int_var(0, last - first, f"o{t}")
+        m.add(offset == p - first)
+        m.add_element(offset, wd[first : last + 1], start)
+        m.add_element(offset, wd[first + dur - 1 : last + dur], finish)
+        self.cells += 1
+        for r, u, k in uses:
+            self.held.setdefault(r, []).append((first, last, dur, p))
+            self.demands.setdefault(r, []).append((t, round(u * k)))
+        return _Task(start, finish, {}, {}, position=p)
 
     def _effort(self, t: int) -> _Task | None:
         """Effort: an amount per working day of the resource within the task's window."""
@@ -413,7 +492,9 @@ class _Builder:
             placed = placements.get(t)
             if placed is None:
                 continue
-            if task.positions:
+            if task.position is not None:
+                self.model.add_hint(task.position, self.c.calendar[t].next[placed.start])
+            elif task.positions:
                 p = self.c.calendar[t].next[placed.start]
                 for q, var in task.positions.items():
                     self.model.add_hint(var, q == p)
@@ -430,8 +511,12 @@ class _Builder:
         c = self.c
         out = Outcome()
         for t, task in enumerate(self.tasks):
-            if task.positions:
-                p = next(q for q, var in task.positions.items() if solver.boolean_value(var))
+            if task.position is not None or task.positions:
+                p = (
+                    solver.value(task.position)
+                    if task.position is not None
+                    else next(q for q, var in task.positions.items() if solver.boolean_value(var))
+                )
                 wd = c.calendar[t].days
                 dur = c.days[t]
                 amounts = tuple((wd[q], r, u) for q in range(p, p + dur) for r, u in c.uses[t])
@@ -519,6 +604,8 @@ def solve(
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = SEED
     solver.parameters.max_deterministic_time = work
+    for key, value in TUNING.items():
+        setattr(solver.parameters, key, value)
     status = solver.solve(builder.model)
     if status == cp_model.INFEASIBLE:
         infeasible = builder.exact and len(targets) == len(c.job.line_tasks)

@@ -19,6 +19,7 @@ from feasibility.io.yamlio import load_text
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal, DealLine
 from feasibility.store.git import list_folder, show_file
+from feasibility.wording import amount, plural
 from feasibility.workspace import (
     LoadedCapacity,
     LoadedDeal,
@@ -48,9 +49,9 @@ class LineState:
             return "not deliverable within the horizon"
         text = f"delivered {self.delivered}"
         if self.slack_days is not None and self.slack_days < 0:
-            text += f", {-self.slack_days} working days late"
+            text += f", {plural(-self.slack_days, 'working day')} late"
         elif self.slack_days is not None:
-            text += f", {self.slack_days} working days of slack"
+            text += f", {plural(self.slack_days, 'working day')} of slack"
         return text
 
 
@@ -384,7 +385,7 @@ def _resource_cause(old: Plan, new: Plan, rid: str, end: dt.date) -> Cause | Non
     peak, total = round(max(d for _, d in lost), 6), round(sum(d for _, d in lost), 6)
     first, last = new.timeline.date(lost[0][0]), new.timeline.date(lost[-1][0])
     message = (
-        f"{resource.name or rid} ({rid}): up to {peak:g} {resource.unit} less free capacity "
+        f"{resource.name or rid} ({rid}): up to {amount(peak, resource.unit)} less free capacity "
         f"per day between {first} and {last} ({total:g} over those days)"
     )
     return Cause(message, resource.owner, resource=rid)

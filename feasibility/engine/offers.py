@@ -22,6 +22,7 @@ from feasibility.engine.trial import (
 from feasibility.engine.whatif import split_line, with_line
 from feasibility.models.capacity import Feature
 from feasibility.models.deal import Deal
+from feasibility.wording import plural
 
 RANK: dict[OfferKind, int] = {
     "extra_capacity": 0,
@@ -32,7 +33,9 @@ RANK: dict[OfferKind, int] = {
     "later_date": 5,
 }
 """Best first: the whole scope on time (ops act), less scope on time, part of it late,
-fewer units, then later dates; a dropped feature that still misses the due date ranks 4."""
+fewer units, then later dates; a dropped feature that still misses the due date ranks 4,
+and a later date within ``policy.min_slack_days`` working days of the due date comes first
+(it asks the least)."""
 
 TRIES = 3
 """Candidate values verified after a search before an offer is given up."""
@@ -48,8 +51,21 @@ def counter_offers(plan: Plan, deal: Deal, result: DealResult) -> list[Offer]:
             rank = RANK[offer.kind]
             if offer.kind == "drop_feature" and offer.date != case.line.due:
                 rank = 4
+            if offer.kind == "later_date" and _small_delay(case, offer):
+                rank = -1
             ranked.append((rank, n, seq, offer))
     return [offer for *_, offer in sorted(ranked, key=lambda x: x[:3])]
+
+
+def _small_delay(case: LineCase, offer: Offer) -> bool:
+    """True when a later date is at most ``policy.min_slack_days`` working days (at least
+    one) after the due date: then it asks the least, and comes first."""
+    due = case.line.due
+    if due is None or offer.date is None:
+        return False
+    tl = case.plan.timeline
+    late = -tl.slack(tl.index(offer.date), tl.index(due))
+    return 0 < late <= max(1, case.plan.model.policy.min_slack_days)
 
 
 def line_offers(case: LineCase, reasons: list[Reason]) -> list[Offer]:
@@ -77,7 +93,7 @@ def line_offers(case: LineCase, reasons: list[Reason]) -> list[Offer]:
             for o in drop_feature(case, f, "" if not spec.review else "no ops sign-off needed")
         ]
         bound = case.result.unlimited
-        if "NOTICE" not in codes and (bound is None or bound <= line.due):
+        if not codes & {"NOTICE", "DUE_PASSED"} and (bound is None or bound <= line.due):
             bottleneck = next((r.resource for r in reasons if r.code == "CAPACITY"), None)
             out += extra_capacity(case, bottleneck)
         out += earlier_material(case, list(offering.materials))
@@ -103,7 +119,9 @@ def later_date(case: LineCase, slack: int = 0) -> list[Offer]:
         if case.meets(deal, {case.n: target}):
             message = f"{case.label}Promise {case.whole} by {case.date(day)}"
             if slack:
-                message += f": that leaves the {slack} working days of slack policy asks for"
+                message += (
+                    f": that leaves the {plural(slack, 'working day')} of slack policy asks for"
+                )
             return [Offer("later_date", case.n, case.date(day), message=message)]
         day = tl.add_workdays(day, 1)
     return []

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+
+from feasibility.engine.calendar import WorkCalendar
 from feasibility.engine.diagnose import (
     bottleneck,
     free_in_window,
     line_demand,
     line_resources,
+    stock_helps,
     window_utilization,
 )
 from feasibility.engine.plan import Plan, Prepared
 from feasibility.engine.result import LineResult, Reason, Verdict
 from feasibility.engine.scheduler import Outcome
 from feasibility.engine.solve import Scheduled
+from feasibility.engine.timeline import Timeline
 from feasibility.models.capacity import Feature
 from feasibility.models.deal import DealLine
+from feasibility.wording import amount, plural, singular
 
 AT_RISK_CODES = {"NEEDS_REVIEW", "LOW_SLACK", "HIGH_UTILIZATION"}
 """Codes that put a line at risk; every other code makes it infeasible."""
+INFORMATIONAL_CODES = {"MATERIAL", "CALENDAR"}
+"""Codes that explain an on-time line's date without changing its verdict."""
 
 
 def scope_reasons(plan: Plan, n: int, line: DealLine) -> list[Reason]:
@@ -55,9 +64,11 @@ def timed_line(
     j: int,
     found: Scheduled,
     scope: list[Reason],
+    without_days_off: Sequence[int | None] = (),
 ) -> tuple[LineResult, list[Reason]]:
     """The result of expanded line ``j`` and the reasons from its dates and load, from the
-    deal's schedule, bounds and proofs (``found``)."""
+    deal's schedule, bounds and proofs (``found``) and each line's day were there no
+    holidays or closures (``without_days_off``, empty when the model has none)."""
     out, bounds = found.out, found.bounds
     n = prepared.lines[j]
     line = prepared.deal.lines[n]
@@ -77,17 +88,17 @@ def timed_line(
         return LineResult(line.offering, line.quantity, line.due, None, None, "infeasible"), reasons
     slack = None if due is None else timeline.slack(delivered, due)
     release = prepared.release[j]
-    if due is not None and due < release:
-        offering = next(o for o in plan.model.offerings if o.id == line.offering)
+    if due is not None and due < 0:
         reasons.append(
             Reason(
-                "NOTICE",
-                f"due {line.due} is before work can start on {timeline.date(release)} "
-                f"({offering.min_notice_days} working days' notice, deal start)",
+                "DUE_PASSED",
+                f"due {line.due} has passed: the check date is {timeline.start}; "
+                "agree a new due date with the customer",
                 line=n,
-                owner=offering.owner,
             )
         )
+    elif due is not None and due < release:
+        reasons.append(_notice(plan, prepared, j))
     elif due is not None and unlimited is not None and unlimited > due:
         reasons.append(
             Reason(
@@ -100,25 +111,29 @@ def timed_line(
         )
     elif due is not None and delivered > due:
         message = (
-            f"earliest delivery {timeline.date(delivered)} is {-(slack or 0)} working "
-            f"days after due {line.due}"
+            f"earliest delivery {timeline.date(delivered)} is "
+            f"{plural(-(slack or 0), 'working day')} after due {line.due}"
         )
         if found.alone[j] or (bound is not None and bound > due):
             message += f": {line.due} is impossible with the capacity free (proven)"
         reasons.append(Reason("LATE", message, line=n))
-        reasons += _capacity_reasons(plan, prepared, j, delivered)
-        reasons += _material_reasons(plan, prepared, j, out)
+        reasons += _capacity_reasons(plan, prepared, j, found)
     elif slack is not None and slack < policy.min_slack_days:
         reasons.append(
             Reason(
                 "LOW_SLACK",
-                f"only {slack} working days of slack before due {line.due} "
+                f"only {plural(slack, 'working day')} of slack before due {line.due} "
                 f"(policy asks for {policy.min_slack_days})",
                 line=n,
             )
         )
+    reasons += _material_reasons(plan, prepared, j, out, delivered)
+    if j < len(without_days_off):
+        reasons += _calendar_reasons(plan, prepared, j, out, without_days_off[j])
     reasons += _utilization_reasons(plan, prepared, j, delivered)
     codes = {r.code for r in reasons + scope}
+    if due is None or delivered <= due:
+        codes -= INFORMATIONAL_CODES
     verdict: Verdict = "feasible"
     if codes - AT_RISK_CODES:
         verdict = "infeasible"
@@ -134,29 +149,145 @@ def timed_line(
         None if bound is None else timeline.date(bound),
         found.proven[j],
         None if unlimited is None else timeline.date(unlimited),
+        None
+        if due is not None
+        else timeline.date(timeline.add_workdays(delivered, policy.min_slack_days)),
     )
     return result, reasons
 
 
-def _capacity_reasons(plan: Plan, prepared: Prepared, j: int, delivered: int) -> list[Reason]:
-    found = bottleneck(plan, prepared, j, delivered)
-    if found is None:
+MOST_NAMED = 6
+"""Days off named in a CALENDAR reason before '... and N more'."""
+
+
+def _calendar_reasons(
+    plan: Plan, prepared: Prepared, j: int, out: Outcome, without: int | None
+) -> list[Reason]:
+    """CALENDAR: the holidays and closures that interrupt or hold up the line's steps (a day
+    off within a step, or right before it starts, on the calendars the step works by), when
+    the line would be earlier without any days off."""
+    delivered = out.delivered[j]
+    if without is None or delivered is None or without >= delivered:
+        return []
+    tl = plan.timeline
+    named: dict[str, list[dt.date]] = {}
+    for t in prepared.job.line_tasks[j]:
+        placed = out.placements.get(t)
+        if placed is None:
+            continue
+        uses = _uses(prepared, t)
+        cals = [plan.resources[r].calendar for r in sorted(uses)] or [tl.calendar]
+        for day in _days_off_around(tl, cals, placed.start, placed.finish):
+            name = next(c.holiday_name(day) for c in cals if _off(c, day)) or "day off"
+            if day not in named.setdefault(name, []):
+                named[name].append(day)
+    if not named:
+        return []
+    ordered = sorted(named.items(), key=lambda kv: min(kv[1]))
+    texts = [_days_text(name, sorted(days)) for name, days in ordered]
+    if len(texts) > MOST_NAMED:
+        texts = [*texts[:MOST_NAMED], f"and {len(texts) - MOST_NAMED} more"]
+    gain = (tl.date(delivered) - tl.date(without)).days
+    return [
+        Reason(
+            "CALENDAR",
+            f"days off hold up its steps: {', '.join(texts)}; without days off it would be "
+            f"delivered {plural(gain, 'day')} earlier",
+            line=prepared.lines[j],
+        )
+    ]
+
+
+def _off(cal: WorkCalendar, day: dt.date) -> bool:
+    """A weekday the calendar works, taken off by a holiday or closure."""
+    return day.weekday() in cal.weekdays and not cal.works(day)
+
+
+def _days_off_around(
+    tl: Timeline, cals: Sequence[WorkCalendar], start: int, finish: int
+) -> list[dt.date]:
+    """Days off of any of ``cals`` from ``start`` to ``finish`` (day indexes), and the run of
+    days off just before ``start`` (what held the start back)."""
+    found: list[dt.date] = []
+    i = start - 1
+    while i >= 0 and any(_off(c, tl.date(i)) for c in cals):
+        found.append(tl.date(i))
+        i -= 1
+    found += [
+        tl.date(k) for k in range(start, finish + 1) if any(_off(c, tl.date(k)) for c in cals)
+    ]
+    return found
+
+
+def _days_text(name: str, days: list[dt.date]) -> str:
+    """'Thanksgiving Day (2026-11-26)' or 'Year-end shutdown (2026-12-24 to 2027-01-01)'."""
+    if len(days) == 1:
+        return f"{name} ({days[0]})"
+    return f"{name} ({days[0]} to {days[-1]})"
+
+
+def _notice(plan: Plan, prepared: Prepared, j: int) -> Reason:
+    """NOTICE: the due date is before work can start, saying what the start counts from."""
+    n = prepared.lines[j]
+    line = prepared.deal.lines[n]
+    offering = next(o for o in plan.model.offerings if o.id == line.offering)
+    timeline = plan.timeline
+    release = timeline.date(prepared.release[j])
+    start = prepared.deal.start
+    if start is not None and start >= release:
+        why = f"the deal starts {start}"
+    else:
+        notice = plural(offering.min_notice_days, "working day")
+        why = f"{offering.id} needs {notice} of notice from the check date {timeline.start}"
+    return Reason(
+        "NOTICE",
+        f"due {line.due} is before work can start on {release}: {why}",
+        line=n,
+        owner=offering.owner,
+    )
+
+
+def _capacity_reasons(plan: Plan, prepared: Prepared, j: int, found: Scheduled) -> list[Reason]:
+    """CAPACITY: the resource whose unlimited capacity brings the late line in earliest
+    (none when no resource does), short over the window from where its work could start
+    (with unlimited capacity) to the due date."""
+    delivered = found.out.delivered[j]
+    assert delivered is not None
+    neck = bottleneck(plan, prepared, j, delivered)
+    if neck is None:
         return []
     n = prepared.lines[j]
     due = prepared.due[j]
-    lo, hi = prepared.release[j], due if due is not None else delivered
-    resource = plan.resources[found.resource].resource
+    resource = plan.resources[neck.resource].resource
+    starts = [
+        found.lower.placements[t].start
+        for t in prepared.job.line_tasks[j]
+        if t in found.lower.placements and neck.resource in _uses(prepared, t)
+    ]
+    lo = min(starts, default=prepared.release[j])
+    hi = due if due is not None and due >= lo else delivered
     need = line_demand(prepared, j, resource.id)
     free = free_in_window(plan, resource.id, lo, hi)
     tl = plan.timeline
     workdays = max(1, sum(plan.resources[resource.id].works[max(lo, 0) : hi + 1]))
     short = max(0.0, need - free) / workdays
-    detail = (
-        f"short by about {short:.1f} {resource.unit} a day ({need:g} needed, {free:g} free)"
-        if need > free
-        else f"{free:g} {resource.unit} are free in all, not on the days the work needs them"
+    unit = resource.unit
+    held = any(
+        resource.id in (prepared.job.tasks[t].step.uses or {}) for t in prepared.job.line_tasks[j]
     )
-    detail = f"between {tl.date(lo)} and {tl.date(hi)}: {detail}"
+    total = f"{singular(unit)}-days" if held else unit
+    detail = (
+        f"short by about {amount(round(short, 1), unit)} a day "
+        f"({amount(need, total)} needed, {amount(free, total)} free over those days)"
+        if need > free
+        else f"{amount(free, total)} free over those days in all, not on the days the work "
+        "needs them"
+    )
+    gain = tl.slack(neck.delivered, delivered)
+    detail = (
+        f"between {tl.date(lo)} and {tl.date(hi)}: {detail}; with unlimited "
+        f"{resource.name or resource.id} the line would be {plural(gain, 'working day')} earlier"
+    )
     return [
         Reason(
             "CAPACITY",
@@ -168,26 +299,56 @@ def _capacity_reasons(plan: Plan, prepared: Prepared, j: int, delivered: int) ->
     ]
 
 
-def _material_reasons(plan: Plan, prepared: Prepared, j: int, out: Outcome) -> list[Reason]:
+def _uses(prepared: Prepared, t: int) -> set[str]:
+    step = prepared.job.tasks[t].step
+    found = set(step.uses or {})
+    if step.resource is not None and step.effort is not None:
+        found.add(step.resource)
+    return found
+
+
+def _material_reasons(
+    plan: Plan, prepared: Prepared, j: int, out: Outcome, delivered: int | None = None
+) -> list[Reason]:
+    """MATERIAL: each material a unit of the line waits for, when unlimited stock of it
+    would make the line earlier (always, when the line is not delivered at all), with
+    the receipt or replenishment day it waits for."""
     materials = {m.id: m for m in plan.model.materials}
     n = prepared.lines[j]
+    tl = plan.timeline
     seen: dict[str, Reason] = {}
+    tried: set[str] = set()
     for wait in out.waits:
         group = prepared.job.groups[wait.group]
-        if group.line != j or wait.material in seen:
+        if group.line != j or wait.material in tried:
+            continue
+        tried.add(wait.material)
+        if delivered is not None and not stock_helps(plan, prepared, j, wait.material, delivered):
             continue
         m = materials[wait.material]
-        when = (
-            "and no more can be had within the horizon"
-            if wait.available is None
-            else f"until {plan.timeline.date(wait.available)}"
-        )
+        if wait.available is None:
+            when = "and no more can be had within the horizon"
+        else:
+            when = f"until {tl.date(wait.available)} ({_supply(plan, m.id, wait.available)})"
         message = (
-            f"not enough {m.name or m.id} in stock for {group.needs[m.id]:g} {m.unit} "
-            f"from {plan.timeline.date(wait.wanted)} {when}"
+            f"not enough {m.name or m.id} in stock for {amount(group.needs[m.id], m.unit)} "
+            f"from {tl.date(wait.wanted)} {when}"
         )
         seen[m.id] = Reason("MATERIAL", message, line=n, material=m.id, owner=m.owner)
     return list(seen.values())
+
+
+def _supply(plan: Plan, material: str, day: int) -> str:
+    """What makes ``material`` available on day index ``day``: a receipt or replenishment."""
+    stock = plan.state.stocks[material]
+    if stock.replenish is not None and day >= stock.replenish:
+        m = stock.material
+        return f"replenishment {plural(m.replenish_days or 0, 'day')} after the check date"
+    receipts = [r for r in stock.material.receipts if plan.timeline.index(r.date) <= day]
+    if receipts:
+        last = max(receipts, key=lambda r: r.date)
+        return f"the receipt of {amount(last.qty, stock.material.unit)} on {last.date}"
+    return "stock freed by other work"
 
 
 def _utilization_reasons(plan: Plan, prepared: Prepared, j: int, delivered: int) -> list[Reason]:

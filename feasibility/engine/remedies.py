@@ -27,6 +27,7 @@ from feasibility.engine.trial import (
 )
 from feasibility.engine.whatif import with_extra_capacity, with_receipt_moved
 from feasibility.models.capacity import CapacityFile, Material
+from feasibility.wording import amount, singular
 
 RAISES = (0, 1, 2, 4)
 """Grains added to each probed amount, in turn, until a rebuilt plan confirms it."""
@@ -78,25 +79,44 @@ def extra_capacity(case: LineCase, bottleneck: str | None) -> list[Offer]:
         for r in [*reversed(order[1:]), order[0]]:
             grains[r] = smallest(max(floor[r], -1), top[r], varying(grains, r))
         found = [{r: grains[r] for r in order if grains[r] > 0}]
-    offers = [_confirm_capacity(case, grains, step, top) for grains in found]
+    offers = [
+        _confirm_capacity(case, grains, step, top, _latest_start(case, grains, step))
+        for grains in found
+    ]
     return [o for o in offers if o is not None]
 
 
+def _latest_start(case: LineCase, grains: dict[str, int], step: dict[str, float]) -> int:
+    """The latest first day of the extra capacity's window (ending on the due date) that
+    still makes the date with these amounts: the shortest window, by bisection."""
+    extra = {r: k * step[r] for r, k in grains.items() if k > 0}
+
+    def ok(lo: int) -> bool:
+        moved = with_extra(case.plan, extra, lo, case.due)
+        return meets(moved, case.deal, case.on_due, PROBE_BUDGET)
+
+    return largest(case.release, case.due + 1, ok)
+
+
 def _confirm_capacity(
-    case: LineCase, grains: dict[str, int], step: dict[str, float], top: dict[str, int]
+    case: LineCase,
+    grains: dict[str, int],
+    step: dict[str, float],
+    top: dict[str, int],
+    start: int,
 ) -> Offer | None:
     """The first of the probed amounts, raised by ``RAISES`` grains (never past ``top``),
-    that a rebuilt plan confirms."""
-    first, last = case.date(case.release), case.date(case.due)
-    for more in RAISES:
+    that a rebuilt plan confirms over ``start``..due, or else over the whole window."""
+    for more, lo in [*((m, start) for m in RAISES), *((m, case.release) for m in RAISES)]:
+        first, last = case.date(lo), case.date(case.due)
         if any(k + more > top[r] for r, k in grains.items()):
             return None
         extra = {r: (k + more) * step[r] for r, k in grains.items()}
         model = case.plan.model
-        for r, amount in extra.items():
-            model = with_extra_capacity(model, r, amount, first, last)
+        for r, more_a_day in extra.items():
+            model = with_extra_capacity(model, r, more_a_day, first, last)
         if _confirmed(case, model):
-            return _capacity_offer(case, extra)
+            return _capacity_offer(case, extra, lo)
     return None
 
 
@@ -108,10 +128,14 @@ def _confirmed(case: LineCase, model: CapacityFile) -> bool:
     return meets(plan, case.deal, case.on_due)
 
 
-def _capacity_offer(case: LineCase, extra: dict[str, float]) -> Offer:
-    first, last = case.date(case.release), case.date(case.due)
+def _capacity_offer(case: LineCase, extra: dict[str, float], lo: int) -> Offer:
+    first, last = case.date(lo), case.date(case.due)
     resources = [case.plan.resources[r].resource for r in extra]
-    parts = [f"{_more(extra[r.id], r.unit)} a day of {r.name or r.id}" for r in resources]
+    parts = [
+        f"{_more(extra[r.id], r.unit)} a day of {r.name or r.id} "
+        f"({amount(extra[r.id] * _workdays(case, r.id, lo), _total_unit(case, r.id))} in all)"
+        for r in resources
+    ]
     what = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     owners = list(dict.fromkeys(r.owner for r in resources if r.owner))
     ask = f" (ask {', '.join(owners)})" if owners else ""
@@ -131,11 +155,23 @@ def _capacity_offer(case: LineCase, extra: dict[str, float]) -> Offer:
     )
 
 
-def _more(amount: float, unit: str) -> str:
+def _more(x: float, unit: str) -> str:
     """'8 more hours', '1 more crew': the unit made singular for exactly one."""
-    if amount == 1 and unit.endswith("s") and not unit.endswith("ss"):
-        unit = unit[:-1]
-    return f"{amount:g} more {unit}"
+    return f"{x:g} more {singular(unit) if x == 1 else unit}"
+
+
+def _total_unit(case: LineCase, resource: str) -> str:
+    """The unit of a total over days: 'crew-days' for units held a day, else the unit
+    itself (hours of effort add up to hours)."""
+    unit = case.plan.resources[resource].resource.unit
+    tasks = case.prepared.job.tasks
+    held = any(resource in (tasks[t].step.uses or {}) for t in case.prepared.job.line_tasks[case.j])
+    return f"{singular(unit)}-days" if held else unit
+
+
+def _workdays(case: LineCase, resource: str, lo: int) -> int:
+    """Working days of ``resource`` from day index ``lo`` to the line's due date."""
+    return sum(case.plan.resources[resource].works[max(lo, 0) : case.due + 1])
 
 
 def earlier_material(case: LineCase, materials: list[str]) -> list[Offer]:

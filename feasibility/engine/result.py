@@ -23,6 +23,8 @@ ReasonCode = Literal[
     "LOW_SLACK",
     "HIGH_UTILIZATION",
     "BEYOND_HORIZON",
+    "CALENDAR",
+    "DUE_PASSED",
 ]
 
 OfferKind = Literal[
@@ -131,6 +133,9 @@ class LineResult:
     schedule optimal."""
     unlimited: dt.date | None = None
     """Earliest delivery even with unlimited capacity (what more capacity could reach)."""
+    safe_date: dt.date | None = None
+    """For a line with no due date: the earliest date to quote that keeps
+    ``policy.min_slack_days`` working days of slack."""
 
 
 @dataclass(frozen=True)

@@ -54,14 +54,20 @@ def _slack_points(lines: list[LineResult], min_slack: int) -> int:
 
 
 def _headroom_points(plan: Plan, prepared: Prepared, out: Outcome, target: float) -> int:
-    """Full points when other work loads the line's resources to half the target or less
-    while it runs, none at 100 %."""
+    """Full points when the line's resources are loaded to half the target or less while
+    it runs (other work and the deal's own schedule together), none at 100 %."""
+    own: dict[str, dict[int, float]] = {}
+    for placed in out.placements.values():
+        for day, r, taken in placed.amounts:
+            own.setdefault(r, {})[day] = own.get(r, {}).get(day, 0.0) + taken
     worst = 0.0
     for j, delivered in enumerate(out.delivered):
         if delivered is None:
             continue
         for r in line_resources(prepared, j):
-            used = window_utilization(plan, plan.state, r, prepared.release[j], delivered)
+            used = window_utilization(
+                plan, plan.state, r, prepared.release[j], delivered, own.get(r, {})
+            )
             worst = max(worst, used)
     low = target / 2
     ratio = 1.0 if worst <= low else (1.0 - worst) / (1.0 - low)

@@ -38,6 +38,8 @@ class Scheduled:
     optimum), so a due date before its day is impossible."""
     impossible: bool = False
     """With targets: the exact stage proved that no schedule meets them."""
+    exact: bool = False
+    """True when the exact stage ran."""
 
 
 def unlimited_bound(plan: Plan, prepared: Prepared) -> Outcome:
@@ -109,7 +111,7 @@ def schedule_deal(
     if found.optimal:
         proven = [True] * len(proven)
         alone = proven if len(proven) == 1 else alone
-    return Scheduled(out, lower, bounds, proven, alone, impossible=found.infeasible)
+    return Scheduled(out, lower, bounds, proven, alone, found.infeasible, exact=True)
 
 
 def _bounds(c: Compiled, plan: Plan, lower: Outcome) -> list[int | None]:

@@ -42,6 +42,7 @@ def deal_json(d: DealResult) -> dict[str, Any]:
         "owner": d.owner,
         "verdict": d.verdict,
         "score": d.score,
+        "score_cap": d.score if sum(vars(d.parts).values()) > d.score else None,
         "score_components": {
             "slack": d.parts.slack,
             "headroom": d.parts.headroom,
@@ -59,6 +60,7 @@ def deal_json(d: DealResult) -> dict[str, Any]:
                 "verdict": ln.verdict,
                 "lower_bound": ln.lower_bound,
                 "proven": ln.proven,
+                "safe_date": ln.safe_date,
             }
             for ln in d.lines
         ],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from feasibility.engine.result import CheckResult, DealResult
-from feasibility.render.words import earliest_cell
+from feasibility.render.words import earliest_cell, safe_note, score_parts
 
 ICON = {"feasible": "✅", "at_risk": "⚠️", "infeasible": "❌"}
 LABEL = {"feasible": "Feasible", "at_risk": "At risk", "infeasible": "Infeasible"}
@@ -25,6 +25,8 @@ def deal_markdown(d: DealResult, result: CheckResult) -> str:
         f"### {ICON[d.verdict]} {cell(d.id)} · {cell(d.customer)}: {LABEL[d.verdict]} "
         f"(score {d.score}/100)",
         "",
+        f"Score: {score_parts(d)}.",
+        "",
         f"Checked against *{cell(result.company)}* capacity as of {result.as_of}. "
         f"Earliest full delivery: **{d.earliest or 'not within the horizon'}**.",
         "",
@@ -37,6 +39,9 @@ def deal_markdown(d: DealResult, result: CheckResult) -> str:
             f"| {i} | {cell(ln.offering)} | {ln.quantity} | {ln.due or '—'} | "
             f"{earliest_cell(ln)} | {slack} | {LABEL[ln.verdict]} |"
         )
+    notes = [note for n in range(len(d.lines)) if (note := safe_note(d, n))]
+    if notes:
+        out += ["", *(f"{cell(note)}." for note in notes)]
     if d.reasons:
         out += ["", "**Why**", ""]
         for r in d.reasons:

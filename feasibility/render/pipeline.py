@@ -15,6 +15,7 @@ from feasibility.engine.result import DealResult, Verdict
 from feasibility.render.json_out import SCHEMA_VERSION, deal_json, dumps
 from feasibility.render.markdown import ICON, cell
 from feasibility.render.text import STYLE
+from feasibility.wording import plural
 
 WORSE = "↓"
 """Marks a deal that gets worse if the deals before it close."""
@@ -64,7 +65,7 @@ def _booked(result: PipelineResult) -> str | None:
 def pipeline_text(result: PipelineResult, source: str) -> RenderableType:
     """A summary table: each deal alone and if all close, then the counts."""
     table = Table(
-        title=f"{source}: {len(result.deals)} deals · {result.company} capacity as of "
+        title=f"{source}: {plural(len(result.deals), 'deal')} · {result.company} capacity as of "
         f"{result.as_of}",
         title_justify="left",
         box=None,
@@ -112,7 +113,7 @@ def pipeline_text(result: PipelineResult, source: str) -> RenderableType:
 def pipeline_markdown(result: PipelineResult, source: str) -> str:
     """The summary as markdown, for a forecast review or a chat."""
     out = [
-        f"### Pipeline `{cell(source)}`: {len(result.deals)} deals",
+        f"### Pipeline `{cell(source)}`: {plural(len(result.deals), 'deal')}",
         "",
         f"Checked against *{cell(result.company)}* capacity as of {result.as_of}. "
         "*If all close*: checked as if every deal above it had been booked.",

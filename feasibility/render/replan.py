@@ -14,6 +14,7 @@ from feasibility.engine.commitments import Replanned
 from feasibility.render.json_out import SCHEMA_VERSION, dumps
 from feasibility.render.markdown import cell
 from feasibility.render.text import indented
+from feasibility.wording import plural
 
 
 def _date(day: dt.date | None) -> str:
@@ -44,7 +45,7 @@ def summary(results: Sequence[Replanned], written: Sequence[Path] | None) -> str
     n = len(changed)
     head = f"{n} of {len(results)} {'booking' if len(results) == 1 else 'bookings'} re-planned"
     if not changed:
-        return f"every plan fits: nothing to re-plan ({len(results)} bookings checked)"
+        return f"every plan fits: nothing to re-plan ({plural(len(results), 'booking')} checked)"
     if written is None:
         return f"{head}; nothing written: run with --write to record the new plans"
     return f"{head}; written: {', '.join(str(p) for p in written)}"

@@ -10,8 +10,9 @@ from rich.text import Text
 
 from feasibility.engine.result import CheckResult, DealResult, Verdict
 from feasibility.errors import printable
-from feasibility.render.words import earliest_cell
+from feasibility.render.words import earliest_cell, safe_note, score_parts
 from feasibility.validation.report import ValidationReport
+from feasibility.wording import plural
 
 STYLE: dict[Verdict, str] = {"feasible": "green", "at_risk": "yellow", "infeasible": "red"}
 LABEL: dict[Verdict, str] = {
@@ -33,21 +34,18 @@ def check_text(result: CheckResult, *, show_schedule: bool = False) -> Renderabl
 
 def deal_text(d: DealResult, result: CheckResult, show_schedule: bool) -> RenderableType:
     """One deal as a panel."""
-    parts = d.parts
     head = Text.assemble(
         (LABEL[d.verdict], f"bold {STYLE[d.verdict]}"),
         f"  score {d.score}/100",
-        (
-            f"  (slack {parts.slack}/40 · headroom {parts.headroom}/30 · "
-            f"materials {parts.materials}/15 · scope {parts.scope}/15)",
-            "dim",
-        ),
+        (f"  ({score_parts(d)})", "dim"),
     )
     earliest = f"earliest full delivery {d.earliest}" if d.earliest else "no full delivery date"
     if d.earliest and all(ln.proven for ln in d.lines):
         earliest += ", proven"
     body: list[RenderableType] = [head, Text(f"{earliest} · checked as of {result.as_of}")]
     body.append(_lines_table(d))
+    notes = [note for n in range(len(d.lines)) if (note := safe_note(d, n))]
+    body += [Text(note) for note in notes]
     if d.reasons:
         body.append(Text("Why", style="bold"))
         body.append(_reasons_table(d))
@@ -127,7 +125,7 @@ def validate_text(report: ValidationReport, *, strict: bool) -> RenderableType:
     ok = report.valid(strict=strict)
     summary = (
         f"{'valid' if ok else 'invalid'}: {len(report.files)} files checked, "
-        f"{errors} errors, {warnings} warnings"
+        f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
     )
     lines.append(Text(summary, style="green" if ok else "red"))
     return Group(*lines)

@@ -22,6 +22,7 @@ from feasibility.engine.load import week_start
 from feasibility.engine.result import CheckResult, DealResult, LineResult, ScheduledStep
 from feasibility.engine.timeline import EPS
 from feasibility.render import text
+from feasibility.wording import plural
 
 MAX_CHARS = 54
 """Widest chart, in characters: one column per day up to 54 days, else one per week."""
@@ -205,9 +206,9 @@ def _line_title(n: int, line: LineResult) -> str:
     if slack is None:
         timing = ""
     elif slack < 0:
-        timing = f" ({-slack} working days late)"
+        timing = f" ({plural(-slack, 'working day')} late)"
     else:
-        timing = f" ({slack} working days of slack)"
+        timing = f" ({plural(slack, 'working day')} of slack)"
     return f"{head} · delivered {line.earliest}{timing}"
 
 

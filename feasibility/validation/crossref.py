@@ -22,6 +22,7 @@ from feasibility.models.capacity import (
     Step,
 )
 from feasibility.validation.schema import did_you_mean, display_path
+from feasibility.wording import amount
 
 
 def check_capacity(doc: Document, model: CapacityFile) -> list[Problem]:
@@ -177,7 +178,7 @@ def _step_refs(
         if most <= 0 or units > most:
             yield (
                 path + (("uses", r) if units else ("resource",)),
-                f"needs {units:g} {resource.unit} of '{r}' a day, which has at most {most:g}: "
+                f"needs {amount(units, resource.unit)} of '{r}' a day, which has at most {most:g}: "
                 "this step can never run",
                 False,
             )
