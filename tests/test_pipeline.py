@@ -224,7 +224,7 @@ def test_json(cli: CliRunner) -> None:
     assert list(deal["alone"]) == [
         "verdict", "score", "score_components", "earliest", "lines", "reasons",
     ]  # fmt: skip
-    assert [r["code"] for r in deal["if_all_close"]["reasons"]] == ["LOW_SLACK"]
+    assert [r["code"] for r in deal["if_all_close"]["reasons"]] == ["LOW_SLACK", "MATERIAL"]
 
 
 def test_csv(cli: CliRunner) -> None:
@@ -238,9 +238,9 @@ def test_csv(cli: CliRunner) -> None:
     assert [r["id"] for r in rows] == [f"BL-2027-0{n}" for n in range(10, 18)]
     last = rows[-1]
     assert (last["line"], last["verdict"], last["reasons"]) == (
-        "11", "infeasible", "FEATURE_UNAVAILABLE",
+        "11", "infeasible", "FEATURE_UNAVAILABLE;CALENDAR",
     )  # fmt: skip
-    assert rows[5]["earliest"] == "2027-01-15" and rows[5]["reasons"] == "NEEDS_REVIEW"
+    assert rows[5]["earliest"] == "2027-01-15" and rows[5]["reasons"] == "NEEDS_REVIEW;CALENDAR"
 
 
 def test_markdown(cli: CliRunner) -> None:
@@ -252,8 +252,7 @@ def test_markdown(cli: CliRunner) -> None:
         "| line | deal | customer | alone | score | earliest | if all close | score | earliest |"
     )
     assert lines[10].startswith(
-        "| 7 | BL-2027-014 | Summit Health Partners | ✅ feasible | 100 | 2027-01-26 | "
-        "⚠️ at risk ↓ |"
+        "| 7 | BL-2027-014 | Summit Health Partners | ✅ feasible | 91 | 2027-01-26 | ⚠️ at risk ↓ |"
     )
     assert lines[-3:-1] == [
         "- **Alone:** 6 feasible · 1 at risk · 1 infeasible",

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from feasibility.engine.commitments import build_plan
-from feasibility.engine.diagnose import dates_without_days_off, without_days_off
+from feasibility.engine.diagnose import dates_without_days_off, without_days_off_plan
 from feasibility.engine.offers import counter_offers
 from feasibility.engine.plan import Plan, Prepared, other_bookings, prepare
 from feasibility.engine.reasons import scope_reasons, timed_line
@@ -23,7 +23,6 @@ from feasibility.engine.result import (
 from feasibility.engine.scheduler import Outcome
 from feasibility.engine.score import score_deal
 from feasibility.engine.solve import schedule_deal
-from feasibility.engine.trial import replan
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal
 
@@ -102,7 +101,7 @@ def _has_days_off(model: CapacityFile) -> bool:
 
 def _without_days_off(plan: Plan, deal: Deal) -> list[int | None]:
     """Each expanded line's day were there no holidays or closures (CALENDAR reasons)."""
-    return dates_without_days_off(replan(plan, without_days_off(plan.model)), deal)
+    return dates_without_days_off(without_days_off_plan(plan), deal)
 
 
 def _schedule(plan: Plan, prepared: Prepared, out: Outcome) -> list[ScheduledStep]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from feasibility.engine.plan import Plan, Prepared, prepare
+from feasibility.engine.plan import Plan, Prepared, day_tables, prepare
 from feasibility.engine.scheduler import Outcome
 from feasibility.engine.search import search, used_materials, used_resources
 from feasibility.engine.state import CapacityState
@@ -132,6 +132,24 @@ def without_days_off(model: CapacityFile) -> CapacityFile:
         for r in model.resources
     ]
     return model.model_copy(update={"calendar": calendar, "resources": resources})
+
+
+def without_days_off_plan(plan: Plan) -> Plan:
+    """``plan`` with no holidays or closures: each day off becomes a working day with the
+    capacity the resource would have then, and everything already taken (reservations,
+    bookings, deals placed on the plan) stays taken."""
+    model = without_days_off(plan.model)
+    timeline, resources = day_tables(model, plan.as_of)
+    n = timeline.ndays
+    free: dict[str, list[float]] = {}
+    works: dict[str, tuple[bool, ...]] = {}
+    for r, days in resources.items():
+        was = plan.resources[r].capacity
+        now = plan.state.free[r]
+        free[r] = [now[i] + days.capacity[i] - was[i] for i in range(min(n, len(now)))]
+        works[r] = days.works[: len(free[r])]
+    state = CapacityState(timeline, works, free, plan.state.stocks)
+    return Plan(model, timeline, resources, state, plan.bookings)
 
 
 def dates_without_days_off(relaxed_plan: Plan, deal: Deal) -> list[int | None]:
