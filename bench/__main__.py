@@ -1,8 +1,8 @@
 """Run every benchmark and rewrite ``BENCHMARKS.md``: ``python -m bench``.
 
-``--quick`` runs a sample (every 10th j30 instance, two scale sizes, fewer start-up
-rounds) and ``--only`` a subset; both print the report instead of writing the file,
-unless ``--output`` names one. Needs ``pip install -e '.[bench]'`` for the CP-SAT peer.
+``--quick`` runs a sample (every 10th PSPLIB instance, 40 differential cases, two scale
+sizes, fewer start-up rounds) and ``--only`` a subset; both print the report instead of
+writing the file, unless ``--output`` names one.
 """
 
 from __future__ import annotations
@@ -14,14 +14,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import cpsat, j30, scale, startup
+from bench import differential, j90, scale, startup
 from bench.report import ROOT, Results, render
-from feasibility.models.capacity import Policy
 
-PARTS = ("j30", "scale", "startup")
-TARGET_BUDGET = 10_000
-"""``policy.search_schedules`` of the engine row the j30 targets are judged on (the
-default is ``Policy().search_schedules``, also shown)."""
+PARTS = ("exact", "differential", "scale", "startup")
+J90_STEP = 4
+"""CP-SAT alone runs on every 4th j90 instance (120), to bound the run's time."""
+DIFFERENTIAL_CASES = 200
 NOTES = Path(__file__).resolve().parent / "NOTES.md"
 """Hand-written notes on the figures, appended to the report."""
 
@@ -75,26 +74,18 @@ def main(argv: list[str] | None = None) -> int:
         shown.append(f"--only {','.join(parts)}")
     if args.peer_limit != 10.0:
         shown.append(f"--peer-limit {args.peer_limit:g}")
-    results = Results(" ".join(shown), dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    command = " ".join(shown)
+    results = Results(command, dt.datetime.now(dt.UTC).replace(tzinfo=None))
     t0 = time.perf_counter()
-    if "j30" in parts:
-        insts, optima = j30.load(10 if args.quick else 1)
-        results.j30.append(j30.engine(insts, optima, None, progress=_log))
-        if Policy().search_schedules != TARGET_BUDGET:
-            results.j30.append(j30.engine(insts, optima, TARGET_BUDGET, progress=_log))
-        results.j30_target = len(results.j30) - 1
-        if cpsat.available() is None:
-            results.j30_note = "CP-SAT was not run: OR-Tools is not installed (`.[bench]`)."
-        else:
-            results.j30.append(j30.peer(insts, optima, args.peer_limit, progress=_log))
-        if not args.quick:
-            results.j30.append(j30.engine(insts, optima, TARGET_BUDGET, offset=-1, progress=_log))
-        for row in results.j30:
-            _log(
-                f"{row.label}: {row.feasible}/{row.n} feasible, {row.mean_deviation:.2f} %,"
-                f" median {row.quantile(0.5):.3f} s, invalid {row.invalid},"
-                f" below {row.below_optimum}"
-            )
+    if "exact" in parts:
+        found = j90.run(
+            10 if args.quick else 1, J90_STEP, args.peer_limit, progress=_log, command=command
+        )
+        results.exact = j90.section(found)
+    if "differential" in parts:
+        cases = 40 if args.quick else DIFFERENTIAL_CASES
+        figures = differential.run(cases, 0, progress=_log)
+        results.differential = differential.section(figures, command)
     if "scale" in parts:
         sizes = scale.SIZES[:2] if args.quick else scale.SIZES
         with tempfile.TemporaryDirectory(prefix="feasibility-bench-") as tmp:

@@ -80,12 +80,27 @@ def parse_sm(path: Path) -> Instance:
 
 
 def read_optima(path: Path, prefix: str = "j30") -> dict[str, int]:
-    """Proven optimal makespans by instance name (``j301_1`` ...)."""
+    """Makespans by instance name (``j301_1`` ...): proven optimal ones from ``j30opt.sm``,
+    best-known ones from ``j90hrs.sm`` (``prefix="j90"``); the first number per row."""
     out: dict[str, int] = {}
     for ln in path.read_text(encoding="ascii").splitlines():
         m = re.match(r"^\s*(\d+)\s+(\d+)\s+(\d+)", ln)
         if m:
             out[f"{prefix}{m[1]}_{m[2]}"] = int(m[3])
+    return out
+
+
+def read_bounds(path: Path, prefix: str = "j90") -> dict[str, int]:
+    """Lower bounds by instance name from a bounds table (``j90lb.sm``).
+
+    Its rows are ``par inst UB LB [*] [author]``; instances the table leaves out are not
+    in the result (``j90lb.sm`` stops at ``45_5``).
+    """
+    out: dict[str, int] = {}
+    for ln in path.read_text(encoding="ascii").splitlines():
+        m = re.match(r"^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)", ln)
+        if m:
+            out[f"{prefix}{m[1]}_{m[2]}"] = int(m[4])
     return out
 
 
@@ -126,11 +141,14 @@ def real_preds(inst: Instance) -> list[list[int]]:
     return out
 
 
-def capacity_model(inst: Instance, search_schedules: int | None = None) -> CapacityFile:
+def capacity_model(
+    inst: Instance, search_schedules: int | None = None, exact_work: float | None = None
+) -> CapacityFile:
     """The instance as a capacity model: every day worked, one offering ``project``.
 
     The policy asks for no slack and allows full loading, so that the verdict is feasible
-    exactly when the line meets its due date.
+    exactly when the line meets its due date. ``search_schedules`` and ``exact_work`` set
+    those policy knobs (None: the default).
     """
     preds = real_preds(inst)
     steps: list[dict[str, Any]] = []
@@ -150,6 +168,8 @@ def capacity_model(inst: Instance, search_schedules: int | None = None) -> Capac
     }
     if search_schedules is not None:
         policy["search_schedules"] = search_schedules
+    if exact_work is not None:
+        policy["exact_work"] = exact_work
     data: dict[str, Any] = {
         "version": 1,
         "company": inst.name,

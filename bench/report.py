@@ -10,15 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.j30 import Summary
 from bench.scale import Measured, Row
 from bench.startup import Startup
 
 ROOT = Path(__file__).resolve().parent.parent
 
-J30_FEASIBLE = 0.95
-J30_DEVIATION = 0.5
-J30_MEDIAN = 0.2
 SCALE_AT = (5000, 10000)
 """Booking counts the scale targets are judged at."""
 SCALE_SECONDS = {"check": 1.0, "validate": 5.0}
@@ -40,12 +36,12 @@ class Results:
     command: str
     started: dt.datetime
     seconds: float = 0.0
-    j30: list[Summary] = field(default_factory=list)
-    j30_note: str = ""
-    j30_target: int = 0
-    """Index of the engine row the targets are judged on."""
     scale: list[Row] = field(default_factory=list)
     startup: Startup | None = None
+    exact: list[str] = field(default_factory=list)
+    """The PSPLIB section (``bench.j90.section``)."""
+    differential: list[str] = field(default_factory=list)
+    """The differential section (``bench.differential.section``)."""
 
 
 def machine() -> str:
@@ -97,54 +93,6 @@ def _ms(seconds: float) -> str:
 
 def _met(ok: bool) -> str:
     return "met" if ok else "**not met**"
-
-
-def j30_section(summaries: Sequence[Summary], note: str, target: int) -> list[str]:
-    """The side-by-side table of the engine and the peer on PSPLIB j30."""
-    out = [
-        "## PSPLIB j30: feasibility at the proven optimum",
-        "",
-        "Each instance becomes a capacity file and a deal (`bench/psplib.py`, mapping from the",
-        "data's README) due on the proven optimal makespan; the engine checks it through its",
-        "public API (`build_plan`, `check_deal`), and every schedule it returns is re-checked",
-        "independently (durations, precedence, every resource on every day). CP-SAT minimises",
-        "the makespan of the same instances. Times are per instance, on one core.",
-        "",
-        "| solver | instances | feasible by the due date | makespan at optimum | mean deviation"
-        " | median time | p95 time | max time | invalid schedules | below optimum |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for s in summaries:
-        share = 100 * s.feasible / s.n if s.n else float("nan")
-        out.append(
-            f"| {s.label} | {s.n} | {s.feasible} ({share:.1f} %) | {s.at_optimum}"
-            f" | {s.mean_deviation:.2f} % | {_ms(s.quantile(0.5))} | {_ms(s.quantile(0.95))}"
-            f" | {_ms(s.quantile(1.0))} | {s.invalid} | {s.below_optimum} |"
-        )
-    out += ["", "Mean deviation: (makespan found - optimum) / optimum over the instances with a"]
-    out += ["makespan. Below optimum: a makespan under the proven optimum, or a feasible verdict"]
-    out += ["for a due date before it (either would be a bug)."]
-    if note:
-        out += ["", note]
-    engine = summaries[target] if target < len(summaries) else None
-    if engine is not None and engine.n:
-        share = engine.feasible / engine.n
-        out += [
-            "",
-            f'Targets, judged on the row "{engine.label}":',
-            "",
-            "| target | reached | |",
-            "| --- | --- | --- |",
-            f"| feasible at the optimum >= 95 % | {100 * share:.1f} % |"
-            f" {_met(share >= J30_FEASIBLE)} |",
-            f"| mean deviation <= 0.5 % | {engine.mean_deviation:.2f} % |"
-            f" {_met(engine.mean_deviation <= J30_DEVIATION)} |",
-            f"| median time <= 200 ms | {_ms(engine.quantile(0.5))} |"
-            f" {_met(engine.quantile(0.5) <= J30_MEDIAN)} |",
-            f"| never feasible below the optimum | {engine.below_optimum} cases |"
-            f" {_met(all(s.below_optimum == 0 for s in summaries))} |",
-        ]
-    return out
 
 
 def _seconds(m: Measured | None) -> str:
@@ -309,10 +257,12 @@ def render(results: Results, notes: Sequence[str]) -> str:
         f"- Machine: {machine()}",
         "- The machine is shared: absolute times move from run to run; ratios taken within"
         " one run are steadier.",
-        "- Benchmark-only dependency: `pip install -e '.[bench]'` (OR-Tools).",
+        "- OR-Tools (CP-SAT) is a dependency of the package: the exact stage and the peers use it.",
     ]
-    if results.j30:
-        out += [""] + j30_section(results.j30, results.j30_note, results.j30_target)
+    if results.exact:
+        out += [""] + results.exact
+    if results.differential:
+        out += [""] + results.differential
     if results.scale:
         out += [""] + scale_section(results.scale)
     if results.startup is not None:
