@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from feasibility.models.capacity import CapacityFile
@@ -109,3 +111,14 @@ def deals(draw: st.DrawFn) -> Deal:
         for _ in range(draw(st.integers(1, 2)))
     ]
     return Deal.model_validate({"id": "P-1", "customer": "Prop", "lines": lines})
+
+
+def property_settings(share: int = 1) -> settings:
+    """Hypothesis settings for the engine's property tests: ``PROP_EXAMPLES`` examples
+    (default 150) divided by ``share`` for the costlier ones, no deadline."""
+    examples = int(os.environ.get("PROP_EXAMPLES", "150")) // share
+    return settings(
+        max_examples=max(examples, 1),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from feasibility.engine.check import check_deal, check_deals
 from feasibility.engine.commitments import build_plan
@@ -15,7 +15,7 @@ from feasibility.engine.solve import schedule_deal
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal
 from tests.factories import capacity, deal
-from tests.strategies import AS_OF, deals, models
+from tests.strategies import AS_OF, deals, models, property_settings
 from tests.validator import violations
 
 WEEKDAYS = {"workdays": ["mon", "tue", "wed", "thu", "fri"]}
@@ -116,11 +116,7 @@ def test_offers_use_the_exact_stage_for_the_most_units_by_the_due_date() -> None
     assert partial.quantity == 2
 
 
-PROPS = settings(
-    max_examples=int(__import__("os").environ.get("PROP_EXAMPLES", "150")) // 2,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+PROPS = property_settings(2)
 
 
 @PROPS

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from feasibility.engine.check import check_deal, check_deals
@@ -25,7 +24,7 @@ from feasibility.models.deal import Deal
 from tests.conftest import AS_OF as EXAMPLES_AS_OF
 from tests.conftest import CliRunner
 from tests.factories import capacity, deal
-from tests.strategies import AS_OF, deals, models
+from tests.strategies import AS_OF, deals, models, property_settings
 from tests.validator import violations
 
 MON = dt.date(2027, 3, 1)
@@ -261,11 +260,7 @@ def test_extra_capacity_raises_every_level_inside_the_window_only() -> None:
     assert m.resources[0].changes[0].per_week == 60  # the model itself is unchanged
 
 
-PROPS = settings(
-    max_examples=int(os.environ.get("PROP_EXAMPLES", "150")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+PROPS = property_settings()
 
 
 @st.composite

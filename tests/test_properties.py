@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from feasibility.engine.check import check_deals
 from feasibility.engine.result import VERDICT_ORDER
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal
-from tests.strategies import AS_OF, deals, models
+from tests.strategies import AS_OF, deals, models, property_settings
 from tests.validator import violations
 
-PROPS = settings(
-    max_examples=int(__import__("os").environ.get("PROP_EXAMPLES", "150")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+PROPS = property_settings()
 
 
 @PROPS

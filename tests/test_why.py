@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from feasibility.engine.check import check_deal, check_deals
 from feasibility.engine.commitments import build_plan
@@ -20,7 +20,7 @@ from feasibility.workspace import Workspace, load_workspace
 from tests.conftest import AS_OF, REPO, CliRunner
 from tests.factories import capacity, deal
 from tests.strategies import AS_OF as PROPERTY_AS_OF
-from tests.strategies import deals, models
+from tests.strategies import deals, models, property_settings
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
 QUIET = {"min_slack_days": 0, "target_utilization": 1.0}
@@ -180,11 +180,7 @@ def test_no_count_of_one_reads_as_a_plural(cli: CliRunner) -> None:
     assert not any(PLURAL_SLIPS.search(t) for t in texts), texts
 
 
-PROPS = settings(
-    max_examples=int(__import__("os").environ.get("PROP_EXAMPLES", "150")) // 3,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+PROPS = property_settings(3)
 
 
 @PROPS
