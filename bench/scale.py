@@ -9,7 +9,11 @@ always the same model.
 Each booking holds its plan, as `book` (or `replan --write`) would have pinned it: the
 generator plans the bookings with the engine, in booking order, each into what the earlier
 ones leave free, and writes each plan into its booking file. A booking that takes no
-capacity on the check date is written without a plan.
+capacity on the check date is written without a plan. Over two years the bookings ask for
+more than the resources have: many miss their due dates, and the work of some finds no
+room within the horizon; their plans hold what was placed and leave the rest out, as
+`book --force` writes them (such a plan fits when read back, and its line is not delivered
+within the horizon).
 """
 
 from __future__ import annotations

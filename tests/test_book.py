@@ -349,7 +349,7 @@ def test_validate_warns_about_an_expired_hold(cli: CliRunner, repo: Path) -> Non
     assert done.stdout == (
         "bookings/HOLD-1.yaml:34:15: warning: hold expired on 2026-11-20; it no longer takes "
         "capacity: release or re-book it (owner: Lena Park <lena.park@example.com>)\n"
-        "valid: 5 files checked, 0 errors, 1 warnings\n"
+        "valid: 5 files checked, 0 errors, 1 warning\n"
     )
     assert cli("validate", "--as-of", str(AS_OF), "--strict", cwd=repo).returncode == 1
 

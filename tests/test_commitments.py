@@ -118,7 +118,7 @@ def test_an_edit_that_breaks_a_plan_is_reported_then_fixed_by_replan(
     broken = [ln for ln in done.stdout.splitlines() if "plan no longer fits" in ln]
     assert broken, done.stdout
     first = broken[0]
-    assert "step install on 20" in first and "install-crew" in first and "short by 1 crews" in first
+    assert "step install on 20" in first and "install-crew" in first and "short by 1 crew" in first
     assert "re-planning gives line 0 " in first and "replan --write" in first
     # The booking file's line of the step that no longer fits.
     file, line = first.split(":")[:2]

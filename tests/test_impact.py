@@ -470,7 +470,7 @@ def test_less_capacity_names_the_resource_and_its_owner(tmp_path: Path) -> None:
     )
     assert [(c.message, c.owner, c.resource) for c in booking.causes] == [
         (
-            "Crews (crew): up to 1 crews less free capacity per day between 2027-01-05 and "
+            "Crews (crew): up to 1 crew less free capacity per day between 2027-01-05 and "
             "2027-01-06 (2 over those days)",
             "Crew Boss",
             "crew",
@@ -514,7 +514,7 @@ def test_a_line_of_an_offering_the_old_version_lacked(tmp_path: Path) -> None:
     late = core(tmp_path / "late", old, MODEL, line("small", "2027-01-04"))
     (booking,) = late.changed
     assert booking.lines[0].message == (
-        "line 0 (small x1, due 2027-01-04): delivered 2027-01-05, 1 working days late "
+        "line 0 (small x1, due 2027-01-04): delivered 2027-01-05, 1 working day late "
         "(was: not booked)"
     )
     assert [c.message for c in booking.causes] == ["offering 'small' is new"]

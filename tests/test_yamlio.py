@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -499,3 +500,117 @@ def test_any_input_loads_or_raises_located_problems(text: str | bytes) -> None:
     except InputError as error:
         assert error.problems
         assert all(p.line >= 1 and p.column >= 1 and p.message for p in error.problems)
+
+
+# --- the quick readers: same data, same positions (found when asked for) -----------------------
+
+
+def _builder(text: str) -> Any:
+    """What the full builder reads (positions included), or None when it finds a problem."""
+    found = yamlio._Problems("f.yaml")
+    builder = yamlio._Builder(found)
+    try:
+        for event in yamlio._events(text):
+            builder.feed(event)
+    except (InputError, yaml.YAMLError):
+        return None
+    if found.items or builder.documents == 0 or builder.root_kind != "mapping":
+        return None
+    return builder
+
+
+line_keys = st.sampled_from(["a", "b", "key", "null", "x.y", "k-1", "_k", "on"])
+line_scalars = st.sampled_from(
+    ["v", "x y", "1", "0.5", "2027-01-04", "null", "NULL", "O 5 <o@x.com>", "(x)", ".5", "a - b"]
+)
+flow_tokens = st.sampled_from(["a", "1", "2027-01-04", "null", "res-1", ".5", "_x"])
+flows = st.recursive(
+    flow_tokens,
+    lambda inner: (
+        st.lists(inner, max_size=3).map(lambda xs: "[" + ", ".join(xs) + "]")
+        | st.lists(st.tuples(flow_tokens, inner), max_size=3).map(
+            lambda kv: "{" + ", ".join(f"{k}: {v}" for k, v in kv) + "}"
+        )
+    ),
+    max_leaves=8,
+)
+odd = st.sampled_from(["", "# note", "  # note", "- x", "  - y", "k:", "  k: v", "{a:1}", "[a, ]"])
+
+
+@st.composite
+def block_text(draw: st.DrawFn) -> str:
+    """Lines in and around what the tool writes: nested mappings and sequences at
+    varied indentation, scalars, flow collections, comments, and now and then a line that
+    breaks the indentation or the syntax."""
+    out: list[str] = []
+
+    def block(indent: int, depth: int) -> None:
+        for _ in range(draw(st.integers(1, 3))):
+            key = draw(line_keys)
+            if depth < 3 and draw(st.booleans()):
+                out.append(" " * indent + key + ":")
+                inner = indent + draw(st.sampled_from([0, 2, 2, 4, 1]))
+                if draw(st.booleans()):
+                    for _ in range(draw(st.integers(1, 3))):
+                        if draw(st.booleans()):
+                            out.append(" " * inner + "- " + draw(line_scalars | flows))
+                        else:
+                            out.append(" " * inner + "- " + draw(line_keys) + ": " + draw(flows))
+                            out.append(
+                                " " * (inner + 2) + draw(line_keys) + ": " + draw(line_scalars)
+                            )
+                else:
+                    block(inner, depth + 1)
+            else:
+                out.append(" " * indent + key + ": " + draw(line_scalars | flows))
+            if draw(st.integers(0, 9)) == 0:
+                out.append(" " * draw(st.integers(0, 4)) + draw(odd))
+
+    block(0, 0)
+    return "\n".join(out) + draw(st.sampled_from(["\n", "", "\n\n"]))
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(block_text())
+def test_the_quick_reader_reads_what_yaml_reads(text: str) -> None:
+    built = _builder(text)
+    quick = yamlio._quick_data(text)
+    if quick is not yamlio._REFUSED:
+        assert built is not None, text
+        assert repr(quick) == repr(built.root)
+    if built is not None:
+        doc = load_text(text, "f.yaml")
+        assert repr(doc.data) == repr(built.root)
+        for path in [*built.values, *built.keys, ("a", 9), ("nope",), ("a", "zz", 0)]:
+            for prefer_key in (False, True):
+                full = Document("f.yaml", built.root, built.values, built.keys)
+                want = full.where(path, prefer_key=prefer_key)
+                assert load_text(text, "f.yaml").where(path, prefer_key=prefer_key) == want
+        assert (doc.values, doc.keys) == (built.values, built.keys)
+
+
+def test_every_yaml_file_of_the_repository_reads_the_same_quickly() -> None:
+    root = Path(__file__).parent.parent
+    seen = 0
+    for path in sorted([*root.glob("**/*.yaml"), *root.glob("**/*.yml")]):
+        try:
+            text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
+        except (UnicodeDecodeError, OSError):
+            continue
+        built = _builder(text)
+        quick = yamlio._quick_data(text)
+        if quick is not yamlio._REFUSED:
+            assert built is not None and repr(quick) == repr(built.root), path
+            seen += 1
+    assert seen > 20
+
+
+def test_a_released_document_reads_its_data_again() -> None:
+    text = "id: D-1\nlines:\n- {offering: job, due: 2027-02-26}\n"
+    doc = load_text(text, "D-1.yaml")
+    light = doc.released()
+    assert (
+        light.data == doc.data == {"id": "D-1", "lines": [{"offering": "job", "due": "2027-02-26"}]}
+    )
+    assert light.where(("lines", 0, "due")) == doc.where(("lines", 0, "due")) == (3, 24)
+    assert light.keys == doc.keys and light.values == doc.values

@@ -13,8 +13,10 @@ from feasibility.engine.held import (
     HeldTotals,
     Misfit,
     Pending,
+    PlanLoad,
     add_pending,
     load_misfits,
+    paused_gc,
     plan_load,
     take_pending,
     take_totals,
@@ -28,9 +30,10 @@ from feasibility.engine.plan import (
     day_tables,
     prepare,
 )
-from feasibility.engine.plan_rules import rule_misfits
+from feasibility.engine.plan_rules import CompanyDays, LineRules, Part, left_out_keys, line_misfits
 from feasibility.engine.replan import delivered_on, replan
 from feasibility.engine.state import CapacityState
+from feasibility.engine.tasks import Job, add_line
 from feasibility.engine.timeline import build_stock
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal, HeldPlan
@@ -75,12 +78,14 @@ def build_plan(
     pending: Pending = {}
     takes: list[tuple[int, str, float]] = []
     summaries: list[HeldSummary] = []
-    for deal in booking_order(bookings):
-        force = deal.id in replan_ids
-        outcome = place_booking(plan, deal, pending, force=force, takes=takes)
-        plan.bookings.append(outcome)
-        if outcome.counted and outcome.plan is not None:
-            summaries.append(_summary(deal, outcome.plan, as_of))
+    shared = _Shared(plan)
+    with paused_gc():
+        for deal in booking_order(bookings):
+            force = deal.id in replan_ids
+            outcome = place_booking(plan, deal, pending, force=force, takes=takes, shared=shared)
+            plan.bookings.append(outcome)
+            if outcome.counted and outcome.plan is not None:
+                summaries.append(_summary(deal, outcome.plan, as_of))
     totals = None
     if all(o.status in ("held", "none") for o in plan.bookings):
         start = as_of.toordinal()
@@ -107,21 +112,61 @@ def counts(deal: Deal, as_of: dt.date) -> bool:
     return any(line.due is None or line.due >= as_of for line in deal.lines)
 
 
+class _Shared:
+    """What the checks of one plan's bookings share: the resources' calendars, the
+    company's working days on the grid, and the rules of each booked line (lines of the
+    same offering, quantity and features expand to the same step instances)."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.calendars = {rid: rd.calendar for rid, rd in plan.resources.items()}
+        tl = plan.timeline
+        self.days = CompanyDays(tl.calendar, tl.start, tl.company_works)
+        self.offerings = {o.id: o for o in plan.model.offerings}
+        self.lines: dict[tuple[str, int, tuple[str, ...]], LineRules] = {}
+
+    def parts(self, deal: Deal) -> list[Part]:
+        """The rules of each line of ``deal`` the model can expand (as ``prepare``)."""
+        out: list[Part] = []
+        for n, line in enumerate(deal.lines):
+            offering = self.offerings.get(line.offering)
+            if offering is None or any(f not in offering.features for f in line.features):
+                continue
+            key = (line.offering, line.quantity, tuple(line.features))
+            rules = self.lines.get(key)
+            if rules is None:
+                job = Job()
+                add_line(job, 0, line, offering)
+                rules = self.lines[key] = LineRules(job, self.calendars)
+            out.append((n, rules))
+        return out
+
+
 def plan_misfits(
     plan: Plan, deal: Deal, held: HeldPlan, pending: Pending | None = None
 ) -> list[Misfit]:
     """Why ``held`` does not fit ``plan`` as it stands, less what is ``pending`` (rules,
     calendars, capacity, stock)."""
-    full = prepare(plan, deal)
+    shared = _Shared(plan)
+    load = plan_load(plan.model, plan.timeline, held)
+    return _misfits(plan, deal, held, shared.parts(deal), load, pending, shared)
+
+
+def _misfits(
+    plan: Plan,
+    deal: Deal,
+    held: HeldPlan,
+    parts: list[Part],
+    load: PlanLoad,
+    pending: Pending | None,
+    shared: _Shared,
+) -> list[Misfit]:
     done = {
         n for n, line in enumerate(deal.lines) if line.due is not None and line.due < plan.as_of
     }
-    calendars = {rid: rd.calendar for rid, rd in plan.resources.items()}
-    found = list(
-        rule_misfits(full.job, full.lines, deal, held, plan.timeline.calendar, calendars, done)
-    )
-    load = plan_load(plan.model, plan.timeline, held)
-    return found + load_misfits(plan.model, plan.state, held, load, pending)
+    horizon = plan.model.policy.horizon_days
+    rules = line_misfits(parts, deal, held, shared.days, done, horizon)
+    return list(rules) + load_misfits(plan.model, plan.state, held, load, pending)
 
 
 def place_booking(
@@ -131,37 +176,47 @@ def place_booking(
     *,
     force: bool = False,
     takes: list[tuple[int, str, float]] | None = None,
+    shared: _Shared | None = None,
 ) -> BookingOutcome:
     """Add ``deal``'s plan to ``pending`` when it fits (its stock takes taken, and listed
     in ``takes``); else take what is pending, re-plan it (from the check date, keeping
-    work done before it) and take the new plan."""
+    work done before it) and take the new plan. ``shared``: what the checks of ``plan``'s
+    bookings share (made anew without it)."""
     if not counts(deal, plan.as_of):
         return BookingOutcome(deal, False, [])
+    if shared is None:
+        shared = _Shared(plan)
     held = deal.booking.plan if deal.booking else None
     misfits: list[Misfit] = []
+    parts = shared.parts(deal)
     if held is not None and not force:
-        misfits = plan_misfits(plan, deal, held, pending)
+        load = plan_load(plan.model, plan.timeline, held)
+        misfits = _misfits(plan, deal, held, parts, load, pending, shared)
         if not misfits:
-            load = plan_load(plan.model, plan.timeline, held)
             add_pending(pending, load)
             start = plan.as_of.toordinal()
             for i, _, m, qty in load.takes:
                 plan.state.stocks[m].take(i, qty)
                 if takes is not None:
                     takes.append((start + i, m, qty))
-            return _outcome(plan, deal, held, "held", ())
+            return _outcome(plan, deal, held, parts, "held", ())
     take_pending(plan.state, pending)
     prepared = prepare(plan, deal, skip_done=True)
     new = replan(plan, prepared, held)
     status: HoldStatus = "planned" if held is None else "replanned"
-    return _outcome(plan, deal, new, status, tuple(misfits))
+    return _outcome(plan, deal, new, parts, status, tuple(misfits))
 
 
 def _outcome(
-    plan: Plan, deal: Deal, held: HeldPlan, status: HoldStatus, misfits: tuple[Misfit, ...]
+    plan: Plan,
+    deal: Deal,
+    held: HeldPlan,
+    parts: list[Part],
+    status: HoldStatus,
+    misfits: tuple[Misfit, ...],
 ) -> BookingOutcome:
     live = [n for n, line in enumerate(deal.lines) if line.due is None or line.due >= plan.as_of]
-    dates = delivered_on(held, live)
+    dates = delivered_on(held, live, left_out_keys(parts, held))
     lines = [BookedLine(n, deal.lines[n].due, dates[n]) for n in live]
     return BookingOutcome(deal, True, lines, status, held, misfits)
 
@@ -187,11 +242,15 @@ def replan_bookings(
     """Every counted booking in booking order: those whose plan no longer fits, has none,
     or is named in ``ids`` re-planned into what the earlier plans leave free."""
     plan = build_plan(model, bookings, as_of, replan_ids=frozenset(ids))
+    shared = _Shared(plan)
     out = []
     for outcome in plan.bookings:
         if not outcome.counted:
             continue
         old = outcome.deal.booking.plan if outcome.deal.booking else None
-        before = {} if old is None else delivered_on(old, [b.line for b in outcome.lines])
+        before = {}
+        if old is not None:
+            left_out = left_out_keys(shared.parts(outcome.deal), old)
+            before = delivered_on(old, [b.line for b in outcome.lines], left_out)
         out.append(Replanned(outcome, before))
     return out

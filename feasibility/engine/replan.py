@@ -12,7 +12,7 @@ was taken before the check date does not take it again.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import replace
 
 from feasibility.engine.plan import Plan, Prepared
@@ -164,11 +164,18 @@ def _left(t: Task, old: PlannedStep, today: dt.date, plan: Plan) -> Step | None:
     return step.model_copy(update={"days": rest_days}) if rest_days > 0 else None
 
 
-def delivered_on(plan: HeldPlan, lines: Sequence[int]) -> dict[int, dt.date | None]:
-    """Each line's delivery day in ``plan``: its last step's finish (None: no step)."""
+def delivered_on(
+    plan: HeldPlan, lines: Sequence[int], left_out: Set[Key] = frozenset()
+) -> dict[int, dt.date | None]:
+    """Each line's delivery day in ``plan``: its last step's finish (None: no step, or a
+    step instance of ``left_out``, work the plan leaves out, is of that line: it is not
+    delivered within the horizon)."""
     out: dict[int, dt.date | None] = dict.fromkeys(lines)
     for s in plan.steps:
         if s.line in out:
             was = out[s.line]
             out[s.line] = s.finish if was is None else max(was, s.finish)
+    for line, _, _ in left_out:
+        if line in out:
+            out[line] = None
     return out

@@ -41,7 +41,6 @@ _TAB = "invalid YAML: a tab character where YAML expects spaces; indent with spa
 _TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels; flatten the structure"
 
 
-@dataclass(frozen=True)
 class Document:
     """A parsed YAML file: plain data plus where each key and value stands.
 
@@ -49,16 +48,78 @@ class Document:
     (``no``, ``010``, ``1:30`` keep their text); the pydantic model of each field does.
     Positions are 1-based (line, column). An alias yields the object its anchor built
     (shared, as in PyYAML): treat ``data`` as read-only.
+
+    A file read without a problem keeps its text and finds the positions only when they
+    are first asked for (most files of a large bookings folder never are: they take more
+    memory than the data itself); ``released`` gives the same document without its data,
+    read again from the text if it is asked for (a booking once validated).
     """
 
-    file: str
-    data: Any
-    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    __slots__ = ("_data", "_keys", "_text", "_values", "file")
+
+    def __init__(
+        self,
+        file: str,
+        data: Any,
+        values: dict[Path_, tuple[int, int]] | None = None,
+        keys: dict[Path_, tuple[int, int]] | None = None,
+        *,
+        text: str | None = None,
+    ) -> None:
+        self.file = file
+        self._data = data
+        self._values = values if values is not None or text is not None else {}
+        self._keys = keys if keys is not None or text is not None else {}
+        self._text = text
+        """The text (which held no problem) that the positions and a released document's
+        data are read from when asked for; None for a document made with its positions."""
+
+    @property
+    def data(self) -> Any:
+        """The plain data (see the class)."""
+        if self._data is _RELEASED:
+            self._data = _quick_data(self._text or "")
+            if self._data is _REFUSED:  # never for a text read by ``_quick_data`` before
+                self._data = _built(self.file, self._text or "").root
+        return self._data
+
+    def released(self) -> Document:
+        """This document without its data in memory (the same document when it has no
+        text to read it from again)."""
+        if self._text is None:
+            return self
+        return Document(self.file, _RELEASED, self._values, self._keys, text=self._text)
+
+    @property
+    def values(self) -> dict[Path_, tuple[int, int]]:
+        """Position of each value (the top-level mapping at ``()``)."""
+        if self._values is None:
+            self._locate()
+        assert self._values is not None
+        return self._values
+
+    @property
+    def keys(self) -> dict[Path_, tuple[int, int]]:
+        """Position of each mapping key, by the path of its value."""
+        if self._keys is None:
+            self._locate()
+        assert self._keys is not None
+        return self._keys
+
+    def _locate(self) -> None:
+        """Read the text again, this time keeping every position."""
+        builder = _built(self.file, self._text or "")
+        self._values = builder.values if self._values is None else self._values
+        self._keys = builder.keys if self._keys is None else self._keys
 
     def where(self, path: Path_, *, prefer_key: bool = False) -> tuple[int, int]:
         """Position of ``path``, or of its longest known prefix."""
         path = tuple(path)
+        if self._text is not None and self._values is None:  # read only as far as needed
+            key, values = _find(self._text, path)
+            if prefer_key and key is not None:
+                return key
+            return values[max(values)] if values else (1, 1)
         if prefer_key and path in self.keys:
             return self.keys[path]
         for end in range(len(path), -1, -1):
@@ -66,6 +127,67 @@ class Document:
             if found is not None:
                 return found
         return (1, 1)
+
+
+_RELEASED = object()
+"""The data of a released ``Document`` (read again when asked for)."""
+
+
+def _built(file: str, text: str) -> _Builder:
+    """``text`` (known to hold no problem) read by a ``_Builder``."""
+    builder = _Builder(_Problems(file))
+    for event in _events(text):
+        builder.feed(event)
+    return builder
+
+
+def _find(text: str, path: Path_) -> tuple[Pos | None, dict[int, Pos]]:
+    """Where ``path``'s key stands, and the value of each of its prefixes (by length)
+    that the text has, as ``_Builder`` records them; the text is read only until the
+    deepest of those values ends."""
+    key_at: Pos | None = None
+    found: dict[int, Pos] = {}
+    want = len(path)
+    # Per open mapping or list: [on the path, awaiting a key, its key or next index]
+    frames: list[list[Any]] = []
+    scalar_event = yaml.ScalarEvent
+    starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    loader = _loader(text)
+    get = loader.get_event
+    try:
+        while (event := get()) is not None:
+            kind = type(event)
+            if kind is not scalar_event and kind not in starts:
+                if kind in ends and frames.pop()[0]:
+                    break  # the deepest value on the path has ended
+                continue
+            if not frames:
+                found[0] = _pos(event.start_mark)
+                on = True
+            else:
+                frame, depth = frames[-1], len(frames) - 1
+                if frame[1] is True:  # a key
+                    frame[1], frame[2] = False, event.value
+                    if frame[0] and depth + 1 == want and event.value == path[depth]:
+                        key_at = _pos(event.start_mark)
+                    continue
+                step = frame[2]
+                if frame[1] is None:
+                    frame[2] += 1
+                else:
+                    frame[1] = True
+                on = frame[0] and depth < want and step == path[depth]
+                if on:
+                    found[depth + 1] = _pos(event.start_mark)
+            if kind is not scalar_event:
+                mapping = kind is yaml.MappingStartEvent
+                frames.append([on, True if mapping else None, None if mapping else 0])
+            elif on:
+                break  # the deepest value on the path is this scalar
+    finally:
+        loader.dispose()
+    return key_at, found
 
 
 class _Problems:
@@ -342,6 +464,9 @@ def load_text(text: str | bytes, display: str) -> Document:
         text = text.decode("utf-8", "surrogateescape")  # bad bytes become U+DC80..U+DCFF
     text = text.removeprefix("\ufeff")
     _check_characters(text, from_bytes, found)
+    quick = _quick_data(text)
+    if quick is not _REFUSED:
+        return Document(display, quick, text=text)
     builder = _Builder(found)
     try:
         for event in _events(text):
@@ -358,6 +483,102 @@ def load_text(text: str | bytes, display: str) -> Document:
     if found.items:
         found.raise_()
     return Document(display, builder.root, builder.values, builder.keys)
+
+
+_REFUSED = object()
+"""``_quick_data``'s answer for a text it leaves to ``_Builder``."""
+_AWAITING_KEY = object()
+"""A mapping whose next scalar is a key (``_quick_data``)."""
+
+
+def _quick_data(text: str) -> Any:
+    """The data of ``text`` when it is a plain mapping that ``_Builder`` would read without
+    a problem, built without recording any position; else ``_REFUSED`` (any tag, anchor,
+    alias, second document, key that is not plain text, duplicate key, control character
+    escape, deep nesting, syntax error: the builder reads it again and says what is wrong).
+
+    The same events make the same data: plain scalars in ``_NULLS`` are None, every other
+    scalar keeps its text, a key is its text.
+    """
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    awaiting = _AWAITING_KEY
+    nodes: list[Any] = []  # the open mappings and lists
+    pending: list[Any] = []  # per open node: its awaited key, awaiting, or None (a list)
+    root: Any = _REFUSED
+    documents = count = 0
+    try:
+        loader = _loader(text)
+    except yaml.YAMLError:
+        return _REFUSED
+    get = loader.get_event
+    try:
+        while (event := get()) is not None:
+            kind = type(event)
+            if kind is scalar_event:
+                if event.tag is not None or event.anchor is not None:
+                    return _REFUSED
+                value, style = event.value, event.style
+                if style == '"' and control_character(value) is not None:
+                    return _REFUSED
+                count += 1
+                if not nodes:
+                    return _REFUSED  # a scalar at the top level
+                key = pending[-1]
+                if key is awaiting:
+                    if (not style and value in ("", "<<")) or value in nodes[-1]:
+                        return _REFUSED
+                    pending[-1] = value
+                    continue
+                if not style and value in _NULLS:
+                    value = None
+                if key is None:
+                    nodes[-1].append(value)
+                else:
+                    nodes[-1][key] = value
+                    pending[-1] = awaiting
+            elif kind is mapping_start or kind is sequence_start:
+                if event.tag is not None or event.anchor is not None:
+                    return _REFUSED
+                count += 1
+                if len(nodes) >= MAX_DEPTH or count > MAX_NODES:
+                    return _REFUSED
+                node: Any = {} if kind is mapping_start else []
+                if nodes:
+                    key = pending[-1]
+                    if key is awaiting:
+                        return _REFUSED  # a mapping or list as a key
+                    if key is None:
+                        nodes[-1].append(node)
+                    else:
+                        nodes[-1][key] = node
+                        pending[-1] = awaiting
+                elif kind is mapping_start:
+                    root = node
+                else:
+                    return _REFUSED  # a list at the top level
+                nodes.append(node)
+                pending.append(awaiting if kind is mapping_start else None)
+            elif kind in ends:
+                nodes.pop()
+                pending.pop()
+            elif kind is alias_event:
+                return _REFUSED
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    return _REFUSED
+    except yaml.YAMLError:
+        return _REFUSED
+    finally:
+        loader.dispose()
+    return root if count <= MAX_NODES else _REFUSED
+
+
+def _loader(text: str) -> Any:
+    """A parser of ``text`` whose ``get_event`` gives each event, then None."""
+    return yaml.CSafeLoader(text) if _USE_LIBYAML else yaml.SafeLoader(text)
 
 
 def load_file(path: Path, display: str | None = None) -> Document:

@@ -28,11 +28,11 @@ from typing import Any
 
 from feasibility import __version__
 from feasibility.engine.commitments import build_plan
-from feasibility.engine.held import HeldSummary, HeldTotals
+from feasibility.engine.held import HeldSummary, HeldTotals, paused_gc
 from feasibility.engine.plan import Plan
 from feasibility.errors import InputError
 from feasibility.models.deal import Deal
-from feasibility.workspace import LoadedCapacity, booking_files, read_bookings, read_capacity
+from feasibility.workspace import LoadedCapacity, booking_names, read_bookings, read_capacity
 
 CACHE_ENV = "FEASIBILITY_CACHE_DIR"
 FORMAT = 1
@@ -57,12 +57,13 @@ def cache_file(capacity: LoadedCapacity) -> Path | None:
 
 def stamp(capacity: LoadedCapacity) -> dict[str, Any] | None:
     """What the cache must have been made from (None: the folder cannot be read)."""
-    files, problems = booking_files(capacity)
+    names, problems = booking_names(capacity)
     if problems:
         return None
+    folder = str(capacity.bookings_dir) + os.sep
     try:
         text = capacity.path.read_bytes()
-        stats = [(p.name, p.lstat()) for p in files]
+        stats = [(n, os.lstat(folder + n)) for n in names]
         versions = [__version__, metadata.version("holidays"), _code()]
     except (OSError, metadata.PackageNotFoundError):
         return None
@@ -156,11 +157,12 @@ def plan_for_check(path: Path, as_of: dt.date, ids: Set[str]) -> tuple[Plan, lis
     held = read_held(capacity, as_of)
     if held is not None and not ids & {b.id for b in held.bookings}:
         return build_plan(capacity.model, [], as_of, held=held), []
-    bookings, problems = read_bookings(capacity)
-    if problems:
-        raise InputError(problems)
-    deals = [b.deal for b in bookings]
-    plan = build_plan(capacity.model, deals, as_of)
+    with paused_gc():
+        bookings, problems = read_bookings(capacity)
+        if problems:
+            raise InputError(problems)
+        deals = [b.deal for b in bookings]
+        plan = build_plan(capacity.model, deals, as_of)
     if plan.held is not None:
         write_held(capacity, plan.held)
     return plan, deals

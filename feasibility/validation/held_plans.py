@@ -10,6 +10,7 @@ from feasibility.engine.commitments import build_plan
 from feasibility.engine.held import Misfit
 from feasibility.engine.plan import BookingOutcome, Plan
 from feasibility.errors import Problem
+from feasibility.wording import amount
 from feasibility.workspace import LoadedCapacity, LoadedDeal
 
 MISFITS_SHOWN = 3
@@ -93,7 +94,7 @@ def _short(plan: Plan, misfit: Misfit) -> str:
         unit = plan.state.stocks[misfit.material].material.unit
     else:
         return ""
-    return f" (short by {round(misfit.short, 3):g} {unit})"
+    return f" (short by {amount(round(misfit.short, 3), unit)})"
 
 
 def _holders(plan: Plan, misfit: Misfit, earlier: Sequence[BookingOutcome]) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from feasibility.engine.held import paused_gc
 from feasibility.errors import Problem
 from feasibility.validation.held_plans import booking_health
 from feasibility.workspace import (
@@ -33,6 +34,11 @@ def validate_workspace(
     capacity_path: Path, deal_paths: Sequence[Path], as_of: dt.date
 ) -> ValidationReport:
     """Validate everything; never stops at the first problem."""
+    with paused_gc():
+        return _validate(capacity_path, deal_paths, as_of)
+
+
+def _validate(capacity_path: Path, deal_paths: Sequence[Path], as_of: dt.date) -> ValidationReport:
     files = [str(capacity_path)]
     capacity, problems = read_capacity(capacity_path)
     bookings: list[LoadedDeal] = []
