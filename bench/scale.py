@@ -281,10 +281,14 @@ benchmark would report the benchmark's own (large) resident set as its peak, sin
 keeps the peak across ``exec``."""
 
 
-def measure(args: list[str], cwd: Path, limit: float = TIME_LIMIT) -> Measured:
+def measure(
+    args: list[str], cwd: Path, limit: float = TIME_LIMIT, cache: Path | None = None
+) -> Measured:
     """Run a command through a small launcher that times it and reads its peak RSS with
-    ``wait4``; stop it after ``limit`` seconds."""
-    env = {**os.environ, "NO_COLOR": "1", "FEASIBILITY_CACHE_DIR": str(cwd / "cache")}
+    ``wait4``; stop it after ``limit`` seconds. The held-load cache lives in ``cache``
+    (default: ``cwd``/cache)."""
+    folder = cwd / "cache" if cache is None else cache
+    env = {**os.environ, "NO_COLOR": "1", "FEASIBILITY_CACHE_DIR": str(folder)}
     env.pop("FEASIBILITY_CAPACITY", None)
     t0 = time.perf_counter()
     launcher = subprocess.Popen(

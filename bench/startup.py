@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import statistics
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,13 +48,15 @@ def run(rounds: int) -> Startup:
     checks = {name: [cli(), "check", f"examples/{name}", "--as-of", AS_OF] for name in EXAMPLES}
     times: dict[str, list[float]] = {name: [] for name in EXAMPLES}
     base: list[float] = []
-    measure(imports, ROOT)  # warm the file cache once, untimed
-    for args in checks.values():
-        measure(args, ROOT)
-    for _ in range(rounds):
-        base.append(measure(imports, ROOT).seconds)
-        for name, args in checks.items():
-            times[name].append(measure(args, ROOT).seconds)
+    with tempfile.TemporaryDirectory(prefix="feasibility-startup-") as tmp:
+        cache = Path(tmp)
+        measure(imports, ROOT, cache=cache)  # warm the file cache once, untimed
+        for args in checks.values():
+            measure(args, ROOT, cache=cache)
+        for _ in range(rounds):
+            base.append(measure(imports, ROOT, cache=cache).seconds)
+            for name, args in checks.items():
+                times[name].append(measure(args, ROOT, cache=cache).seconds)
     shown = {"import": f'python -c "{IMPORTS}"'}
     shown.update({n: "feasibility " + " ".join(a[1:]) for n, a in checks.items()})
     return Startup(
