@@ -70,11 +70,9 @@ class Exact:
     """Its schedule (None: it found none, or was not run)."""
     optimal: bool
     """True when no schedule is better (SPEC's objective): the dates are proven."""
-    infeasible: bool
-    """True when it proved that no schedule meets the targets."""
 
 
-NOT_RUN = Exact(None, optimal=False, infeasible=False)
+NOT_RUN = Exact(None, optimal=False)
 
 
 def _scale(values: Sequence[float]) -> int | None:
@@ -581,9 +579,8 @@ def solve(
     The window ends on the hint's last day, the last due date or the last target,
     whichever is latest. A schedule ending beyond it is never better when the optimum
     within it has no late line (it ends later) or the deal has a single line (it is later
-    and no less late): only then are the dates proven. A proof of infeasibility (with
-    targets) holds only when every line has a target, since other lines could otherwise
-    be pushed beyond the window.
+    and no less late): only then are the dates proven. With targets, the schedule meets
+    them (None when none found within the budget) and is never called optimal.
     """
     targets = dict(targets or {})
     if any(d is None for d in hint.delivered) or any(d is None for d in lower.delivered):
@@ -595,9 +592,7 @@ def solve(
     window = min(max([*days, *dues, *targets.values()]), c.ndays - 1)
     builder = _Builder(c, state, release, due, lower, window, targets)
     if not builder.build():
-        bounded = builder.scale is not None and builder.cells <= MAX_CELLS and builder.exact
-        infeasible = bounded and len(targets) == len(c.job.line_tasks)
-        return Exact(None, optimal=False, infeasible=infeasible)
+        return NOT_RUN
     builder.objective()
     builder.hint(hint)
     solver = cp_model.CpSolver()
@@ -607,9 +602,6 @@ def solve(
     for key, value in TUNING.items():
         setattr(solver.parameters, key, value)
     status = solver.solve(builder.model)
-    if status == cp_model.INFEASIBLE:
-        infeasible = builder.exact and len(targets) == len(c.job.line_tasks)
-        return Exact(None, optimal=False, infeasible=infeasible)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return NOT_RUN
     outcome = builder.outcome(solver)
@@ -618,4 +610,4 @@ def solve(
     )
     contained = late_free or len(due) == 1
     optimal = status == cp_model.OPTIMAL and builder.exact and contained and not targets
-    return Exact(outcome, optimal=optimal, infeasible=False)
+    return Exact(outcome, optimal=optimal)

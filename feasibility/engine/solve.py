@@ -36,8 +36,6 @@ class Scheduled:
     """Per expanded line: no schedule at all delivers it earlier, whatever the other lines
     do (on its bound, a day earlier proven impossible, or the only line of a proven
     optimum), so a due date before its day is impossible."""
-    impossible: bool = False
-    """With targets: the exact stage proved that no schedule meets them."""
     exact: bool = False
     """True when the exact stage ran."""
 
@@ -111,7 +109,7 @@ def schedule_deal(
     if found.optimal:
         proven = [True] * len(proven)
         alone = proven if len(proven) == 1 else alone
-    return Scheduled(out, lower, bounds, proven, alone, found.infeasible, exact=True)
+    return Scheduled(out, lower, bounds, proven, alone, exact=True)
 
 
 def _bounds(c: Compiled, plan: Plan, lower: Outcome) -> list[int | None]:
