@@ -13,6 +13,7 @@ from feasibility.engine.state import CapacityState
 from feasibility.engine.timeline import Stock
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal
+from feasibility.wording import singular
 
 
 def line_resources(prepared: Prepared, j: int) -> list[str]:
@@ -37,6 +38,14 @@ def line_demand(prepared: Prepared, j: int, resource: str) -> float:
         if step.uses and resource in step.uses and step.days is not None:
             total += step.uses[resource] * step.days
     return total
+
+
+def total_unit(prepared: Prepared, j: int, resource: str, unit: str) -> str:
+    """The unit of line ``j``'s total on ``resource`` over days: 'crew-days' when fixed
+    work holds it a day, else ``unit`` itself (hours of effort add up to hours)."""
+    tasks = prepared.job.tasks
+    held = any(resource in (tasks[t].step.uses or {}) for t in prepared.job.line_tasks[j])
+    return f"{singular(unit)}-days" if held else unit
 
 
 DIAGNOSIS_BUDGET = 3

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,11 +118,9 @@ class _Builder:
         due: Sequence[int | None],
         lower: Outcome,
         window: int,
-        targets: Mapping[int, int],
     ) -> None:
         self.c, self.state, self.release, self.due = c, state, release, due
         self.window = window
-        self.targets = targets
         self.model = cp_model.CpModel()
         self.exact = True
         """False once rounding capacity or stock lost something (no proof then)."""
@@ -162,15 +160,11 @@ class _Builder:
         return out
 
     def _latest_finishes(self) -> list[int]:
-        """Each task's latest last day for the job to end by the window (and the targets),
-        from its successors' latest starts at their shortest durations."""
+        """Each task's latest last day for the job to end by the window, from its
+        successors' latest starts at their shortest durations."""
         c = self.c
         n = len(c.kind)
         lf = [self.window] * n
-        for t in range(n):
-            target = self.targets.get(c.line[t])
-            if target is not None:
-                lf[t] = min(lf[t], target)
         for t in range(n - 1, -1, -1):
             for s in c.succs[t]:
                 lf[t] = min(lf[t], self._latest_start(s, lf[s]) - 1)
@@ -571,26 +565,23 @@ def solve(
     hint: Outcome,
     lower: Outcome,
     work: float,
-    targets: Mapping[int, int] | None = None,
 ) -> Exact:
-    """Search for a schedule better than ``hint`` (or meeting ``targets``: line -> latest
-    day), spending at most ``work`` deterministic units; ``lower`` is the unlimited bound.
+    """Search for a schedule better than ``hint``, spending at most ``work`` deterministic
+    units; ``lower`` is the unlimited bound.
 
-    The window ends on the hint's last day, the last due date or the last target,
-    whichever is latest. A schedule ending beyond it is never better when the optimum
-    within it has no late line (it ends later) or the deal has a single line (it is later
-    and no less late): only then are the dates proven. With targets, the schedule meets
-    them (None when none found within the budget) and is never called optimal.
+    The window ends on the hint's last day or the last due date, whichever is later. A
+    schedule ending beyond it is never better when the optimum within it has no late line
+    (it ends later) or the deal has a single line (it is later and no less late): only
+    then are the dates proven.
     """
-    targets = dict(targets or {})
     if any(d is None for d in hint.delivered) or any(d is None for d in lower.delivered):
         return NOT_RUN
     if len(lower.placements) < len(c.kind):
         return NOT_RUN
     days = [d for d in hint.delivered if d is not None]
     dues = [u for u in due if u is not None]
-    window = min(max([*days, *dues, *targets.values()]), c.ndays - 1)
-    builder = _Builder(c, state, release, due, lower, window, targets)
+    window = min(max([*days, *dues]), c.ndays - 1)
+    builder = _Builder(c, state, release, due, lower, window)
     if not builder.build():
         return NOT_RUN
     builder.objective()
@@ -609,5 +600,5 @@ def solve(
         u is None or (d is not None and d <= u) for d, u in zip(outcome.delivered, due, strict=True)
     )
     contained = late_free or len(due) == 1
-    optimal = status == cp_model.OPTIMAL and builder.exact and contained and not targets
+    optimal = status == cp_model.OPTIMAL and builder.exact and contained
     return Exact(outcome, optimal=optimal)

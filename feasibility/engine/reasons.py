@@ -12,6 +12,7 @@ from feasibility.engine.diagnose import (
     line_demand,
     line_resources,
     stock_helps,
+    total_unit,
     window_utilization,
 )
 from feasibility.engine.plan import Plan, Prepared
@@ -21,7 +22,7 @@ from feasibility.engine.solve import Scheduled
 from feasibility.engine.timeline import Timeline
 from feasibility.models.capacity import Feature
 from feasibility.models.deal import DealLine
-from feasibility.wording import amount, plural, singular
+from feasibility.wording import amount, plural
 
 AT_RISK_CODES = {"NEEDS_REVIEW", "LOW_SLACK", "HIGH_UTILIZATION"}
 """Codes that put a line at risk; every other code makes it infeasible."""
@@ -272,10 +273,7 @@ def _capacity_reasons(plan: Plan, prepared: Prepared, j: int, found: Scheduled) 
     workdays = max(1, sum(plan.resources[resource.id].works[max(lo, 0) : hi + 1]))
     short = max(0.0, need - free) / workdays
     unit = resource.unit
-    held = any(
-        resource.id in (prepared.job.tasks[t].step.uses or {}) for t in prepared.job.line_tasks[j]
-    )
-    total = f"{singular(unit)}-days" if held else unit
+    total = total_unit(prepared, j, resource.id, unit)
     detail = (
         f"short by about {amount(round(short, 1), unit)} a day "
         f"({amount(need, total)} needed, {amount(free, total)} free over those days)"

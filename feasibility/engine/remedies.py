@@ -13,7 +13,7 @@ import datetime as dt
 import math
 from collections.abc import Callable
 
-from feasibility.engine.diagnose import free_in_window, line_demand, line_resources
+from feasibility.engine.diagnose import free_in_window, line_demand, line_resources, total_unit
 from feasibility.engine.result import ExtraCapacity, Offer
 from feasibility.engine.trial import (
     PROBE_BUDGET,
@@ -133,7 +133,7 @@ def _capacity_offer(case: LineCase, extra: dict[str, float], lo: int) -> Offer:
     resources = [case.plan.resources[r].resource for r in extra]
     parts = [
         f"{_more(extra[r.id], r.unit)} a day of {r.name or r.id} "
-        f"({amount(extra[r.id] * _workdays(case, r.id, lo), _total_unit(case, r.id))} in all)"
+        f"({amount(extra[r.id] * _workdays(case, r.id, lo), _total(case, r.id))} in all)"
         for r in resources
     ]
     what = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -160,13 +160,9 @@ def _more(x: float, unit: str) -> str:
     return f"{x:g} more {singular(unit) if x == 1 else unit}"
 
 
-def _total_unit(case: LineCase, resource: str) -> str:
-    """The unit of a total over days: 'crew-days' for units held a day, else the unit
-    itself (hours of effort add up to hours)."""
+def _total(case: LineCase, resource: str) -> str:
     unit = case.plan.resources[resource].resource.unit
-    tasks = case.prepared.job.tasks
-    held = any(resource in (tasks[t].step.uses or {}) for t in case.prepared.job.line_tasks[case.j])
-    return f"{singular(unit)}-days" if held else unit
+    return total_unit(case.prepared, case.j, resource, unit)
 
 
 def _workdays(case: LineCase, resource: str, lo: int) -> int:

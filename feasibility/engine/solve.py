@@ -9,7 +9,7 @@ budget, leaves the heuristic's answer standing unproven.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from feasibility.engine.bound import cannot_meet, energy_bound
@@ -36,8 +36,6 @@ class Scheduled:
     """Per expanded line: no schedule at all delivers it earlier, whatever the other lines
     do (on its bound, a day earlier proven impossible, or the only line of a proven
     optimum), so a due date before its day is impossible."""
-    exact: bool = False
-    """True when the exact stage ran."""
 
 
 def unlimited_bound(plan: Plan, prepared: Prepared) -> Outcome:
@@ -57,15 +55,13 @@ def schedule_deal(
     prepared: Prepared,
     budget: int | None = None,
     enough: Callable[[Outcome], bool] | None = None,
-    targets: Mapping[int, int] | None = None,
 ) -> Scheduled:
     """The deal's best schedule, its lower bound and what is proven.
 
     The search tries ``budget`` candidate schedules (default: the policy's
     ``search_schedules``) and stops early at the bound, or when ``enough`` says so. With
     the default budget, unless ``enough`` accepted the answer or every line is proven,
-    the exact stage then runs with the policy's ``exact_work`` (``targets``, expanded line
-    -> latest day: the days ``enough`` asks for, as hard limits); a budget given (a probe)
+    the exact stage then runs with the policy's ``exact_work``; a budget given (a probe)
     is the search alone.
     """
     job = prepared.job
@@ -76,22 +72,13 @@ def schedule_deal(
 
     state = plan.state.fork(used_resources(job), used_materials(job))
     tries = plan.model.policy.search_schedules if budget is None else budget
-    out = search(job, state, prepared.release, prepared.due, tries, enough=settled)
+    # The fork shares the plan's calendars, so one compiled job serves the search too.
     c = compile_job(job, plan.state)
+    out = search(job, state, prepared.release, prepared.due, tries, enough=settled, compiled=c)
     bounds = _bounds(c, plan, lower)
     proven = [d is not None and d == b for d, b in zip(out.delivered, bounds, strict=True)]
     work = plan.model.policy.exact_work
-    met = targets is not None and all(
-        out.delivered[j] is not None and out.delivered[j] <= day  # type: ignore[operator]
-        for j, day in targets.items()
-    )
-    if (
-        all(proven)
-        or met
-        or (enough is not None and enough(out))
-        or work <= 0
-        or budget is not None
-    ):
+    if all(proven) or (enough is not None and enough(out)) or work <= 0 or budget is not None:
         return Scheduled(out, lower, bounds, proven, list(proven))
     for j, d in enumerate(out.delivered):
         if not proven[j] and d is not None:
@@ -100,16 +87,16 @@ def schedule_deal(
         return Scheduled(out, lower, bounds, proven, list(proven))
     from feasibility.engine.exact import solve
 
-    found = solve(c, plan.state, prepared.release, prepared.due, out, lower, work, targets)
-    if found.outcome is not None and (
-        targets is not None or objective(found.outcome, prepared.due) < objective(out, prepared.due)
+    found = solve(c, plan.state, prepared.release, prepared.due, out, lower, work)
+    if found.outcome is not None and objective(found.outcome, prepared.due) < objective(
+        out, prepared.due
     ):
         out = found.outcome
     alone = list(proven)
     if found.optimal:
         proven = [True] * len(proven)
         alone = proven if len(proven) == 1 else alone
-    return Scheduled(out, lower, bounds, proven, alone, exact=True)
+    return Scheduled(out, lower, bounds, proven, alone)
 
 
 def _bounds(c: Compiled, plan: Plan, lower: Outcome) -> list[int | None]:

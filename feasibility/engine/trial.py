@@ -100,10 +100,10 @@ def delivered(
     candidate can undo. The search ranks lines not delivered first, then lateness, then
     delivery dates: so a single line keeps meeting its target, and several lines keep
     meeting their due dates once every line is delivered and none is late. Without a
-    ``budget`` (a verification, not a probe) the dates are the ones `check` of ``deal``
-    gives: a deal of several lines is scheduled as `check` schedules it; a single line's
-    target the search misses goes to the exact stage as a hard limit, and what that finds
-    is confirmed by scheduling as `check` does.
+    ``budget`` (a verification, not a probe), a search that does not settle goes on to the
+    exact stage as `check` does, without the targets: what it finds is what `check` of
+    ``deal`` finds, since a schedule forced to meet the targets need not be the one SPEC's
+    objective prefers.
     """
     prepared = prepare(plan, deal)
     by_job = {j: targets[n] for j, n in enumerate(prepared.lines) if n in targets}
@@ -118,16 +118,7 @@ def delivered(
             return True
         return on_due and None not in out.delivered and _meets(out.delivered, due)
 
-    if budget is None and not single:
-        # What `check` of this deal would give: with several lines, a schedule that meets
-        # the targets may not be the one SPEC's objective prefers.
-        out = schedule_deal(plan, prepared).out
-    else:
-        found = schedule_deal(plan, prepared, budget, enough=settled, targets=by_job)
-        out = found.out
-        if found.exact and _meets(out.delivered, by_job):
-            # Confirmed the way `check` finds it (the exact stage without the targets).
-            out = schedule_deal(plan, prepared).out
+    out = schedule_deal(plan, prepared, budget, enough=settled).out
     dates: list[int | None] = [None] * len(deal.lines)
     for j, n in enumerate(prepared.lines):
         dates[n] = out.delivered[j]
