@@ -45,7 +45,8 @@ def steps(draw: st.DrawFn, resources: list[str], caps: dict[str, int]) -> list[d
 
 @st.composite
 def models(draw: st.DrawFn) -> CapacityFile:
-    """A small model: 1-3 resources, one offering, maybe a material and reservations."""
+    """A small model: 1-3 resources, one offering, maybe a closure, a material and
+    reservations."""
     n = draw(st.integers(1, 3))
     resources = [f"r{i}" for i in range(n)]
     caps = {r: draw(st.integers(1, 10)) for r in resources}
@@ -68,6 +69,10 @@ def models(draw: st.DrawFn) -> CapacityFile:
         ],
         "policy": {"search_schedules": draw(st.integers(1, 8)), "horizon_days": 200},
     }
+    if draw(st.integers(0, 3)) == 0:
+        first = AS_OF + dt.timedelta(days=draw(st.integers(0, 20)))
+        last = first + dt.timedelta(days=draw(st.integers(0, 4)))
+        data["calendar"]["closures"] = [{"from": str(first), "to": str(last), "reason": "move"}]
     if draw(st.booleans()):
         data["materials"] = [
             {

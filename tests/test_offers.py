@@ -70,14 +70,16 @@ def test_partial_split_later_date_and_extra_capacity() -> None:
         offerings=[offering({"id": "work", "resource": "eng", "effort": 8})],
     )
     r = offers(m, deal({"offering": "svc", "quantity": 5, "due": str(day(2))}))
-    # Two working days late, within the policy's 5 of slack: the later date asks least.
+    # Two working days late, within the policy's 5 of slack: the later date comes first.
+    # Then by ask: split 2/5 units late by 2 of 2 lead days (0.4), partial 2/5 dropped
+    # (0.4, after the split of the same ask), extra capacity 18 h over 24 h (0.75).
     assert [(o.kind, o.line, o.date) for o in r.offers] == [
         ("later_date", 0, day(4)),
-        ("extra_capacity", 0, day(2)),
         ("split", 0, day(2)),
         ("partial", 0, day(2)),
+        ("extra_capacity", 0, day(2)),
     ]
-    _, extra, split, partial = r.offers
+    _, split, partial, extra = r.offers
     assert (extra.resource, extra.amount_per_day, extra.from_, extra.to) == (
         "eng",
         6,
@@ -89,10 +91,10 @@ def test_partial_split_later_date_and_extra_capacity() -> None:
     assert partial.quantity == 3
     assert [o.message for o in r.offers] == [
         "Promise all 5 by 2027-03-05",
-        "With 6 more hours a day of Engineers (18 hours in all) from 2027-03-01 to 2027-03-03, "
-        "all 5 by 2027-03-03",
         "Deliver 3 of 5 by 2027-03-03 and the other 2 by 2027-03-05",
         "Deliver 3 of 5 by 2027-03-03",
+        "With 6 more hours a day of Engineers (18 hours in all) from 2027-03-01 to 2027-03-03, "
+        "all 5 by 2027-03-03",
     ]
 
 
@@ -311,3 +313,27 @@ def test_cli_shows_offers_for_the_late_example(cli: CliRunner) -> None:
     text = cli(*args).stdout
     assert "You could promise instead" in text and found["partial"]["message"] in text
     assert found["later_date"]["message"] in cli(*args, "--format", "markdown").stdout
+
+
+def test_a_300_site_deal_one_working_day_late_is_offered_the_later_day_first() -> None:
+    """Issue 14: a later date a day away comes first, and a year of extra capacity after
+    the offers that ask less (split, partial)."""
+    from feasibility.workspace import load_workspace
+    from tests.conftest import REPO
+
+    ws = load_workspace(REPO / "capacity.yaml")
+    model, booked = ws.capacity.model, ws.booked_deals
+    line = {"offering": "site-rollout", "quantity": 300}
+    earliest = check_deals(model, booked, [deal(line)], EXAMPLES_AS_OF).deals[0].earliest
+    assert earliest is not None
+    due = earliest - dt.timedelta(days=1)
+    while due.weekday() >= 5:
+        due -= dt.timedelta(days=1)
+    result = check_deals(model, booked, [deal({**line, "due": str(due)})], EXAMPLES_AS_OF)
+    offers = result.deals[0].offers
+    assert result.deals[0].lines[0].slack_days == -1
+    assert (offers[0].kind, offers[0].date) == ("later_date", earliest)
+    kinds = [o.kind for o in offers]
+    assert "extra_capacity" in kinds
+    assert kinds.index("split") < kinds.index("extra_capacity")
+    assert all(o.kind == "extra_capacity" for o in offers[kinds.index("extra_capacity") :])

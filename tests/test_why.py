@@ -11,7 +11,7 @@ from hypothesis import given
 
 from feasibility.engine.check import check_deal, check_deals
 from feasibility.engine.commitments import build_plan
-from feasibility.engine.diagnose import relaxed
+from feasibility.engine.diagnose import dates_without_days_off, relaxed, without_days_off_plan
 from feasibility.engine.plan import prepare
 from feasibility.engine.result import DealResult
 from feasibility.models.capacity import CapacityFile
@@ -185,20 +185,22 @@ PROPS = property_settings(3)
 
 @PROPS
 @given(models(), deals())
-def test_every_named_resource_or_material_relaxed_makes_its_line_earlier(
+def test_every_named_resource_material_or_calendar_relaxed_makes_its_line_earlier(
     model: CapacityFile, d: Deal
 ) -> None:
     plan = build_plan(model, [], PROPERTY_AS_OF)
     result = check_deal(plan, d)
     prepared = prepare(plan, d)
     for r in result.reasons:
-        if r.code not in {"CAPACITY", "MATERIAL"} or r.line is None:
+        if r.code not in {"CAPACITY", "MATERIAL", "CALENDAR"} or r.line is None:
             continue
         j = prepared.lines.index(r.line)
         now = result.lines[r.line].earliest
         if now is None:
             continue
-        if r.code == "CAPACITY":
+        if r.code == "CALENDAR":
+            got = dates_without_days_off(without_days_off_plan(plan), d)[j]
+        elif r.code == "CAPACITY":
             assert r.resource is not None
             got = relaxed(plan, prepared, [r.resource]).delivered[j]
         else:

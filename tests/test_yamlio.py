@@ -570,7 +570,9 @@ def block_text(draw: st.DrawFn) -> str:
     return "\n".join(out) + draw(st.sampled_from(["\n", "", "\n\n"]))
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(block_text())
 def test_the_quick_reader_reads_what_yaml_reads(text: str) -> None:
     built = _builder(text)

@@ -23,6 +23,7 @@ from feasibility.engine.result import (
 from feasibility.engine.scheduler import Outcome
 from feasibility.engine.score import score_deal
 from feasibility.engine.solve import schedule_deal
+from feasibility.engine.why import line_chain
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal
 
@@ -65,6 +66,7 @@ def check_deal(plan: Plan, deal: Deal) -> DealResult:
         if n in prepared.lines:
             j = prepared.lines.index(n)
             result, timing = timed_line(plan, prepared, j, found, line_reasons, days_off)
+            result = replace(result, why=line_chain(plan, prepared, j, out))
             line_reasons += timing
         else:
             result = LineResult(line.offering, line.quantity, line.due, None, None, "infeasible")

@@ -3,9 +3,11 @@ days off; each cause by counterfactual (relaxed, the line gets earlier)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from feasibility.engine.calendar import WorkCalendar
 from feasibility.engine.plan import Plan, Prepared, day_tables, prepare
 from feasibility.engine.scheduler import Outcome
 from feasibility.engine.search import search, used_materials, used_resources
@@ -13,7 +15,7 @@ from feasibility.engine.state import CapacityState
 from feasibility.engine.timeline import Stock
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal
-from feasibility.wording import singular
+from feasibility.wording import amount, plural, singular
 
 
 def line_resources(prepared: Prepared, j: int) -> list[str]:
@@ -46,6 +48,33 @@ def total_unit(prepared: Prepared, j: int, resource: str, unit: str) -> str:
     tasks = prepared.job.tasks
     held = any(resource in (tasks[t].step.uses or {}) for t in prepared.job.line_tasks[j])
     return f"{singular(unit)}-days" if held else unit
+
+
+def task_resources(prepared: Prepared, t: int) -> set[str]:
+    """The resources task ``t`` takes capacity from (none for a wait)."""
+    step = prepared.job.tasks[t].step
+    found = set(step.uses or {})
+    if step.resource is not None and step.effort is not None:
+        found.add(step.resource)
+    return found
+
+
+def off_day(cal: WorkCalendar, day: dt.date) -> bool:
+    """A weekday the calendar works, taken off by a holiday or closure."""
+    return day.weekday() in cal.weekdays and not cal.works(day)
+
+
+def supply(plan: Plan, material: str, day: int) -> str:
+    """What makes ``material`` available on day index ``day``: a receipt or replenishment."""
+    stock = plan.state.stocks[material]
+    if stock.replenish is not None and day >= stock.replenish:
+        m = stock.material
+        return f"replenishment {plural(m.replenish_days or 0, 'day')} after the check date"
+    receipts = [r for r in stock.material.receipts if plan.timeline.index(r.date) <= day]
+    if receipts:
+        last = max(receipts, key=lambda r: r.date)
+        return f"the receipt of {amount(last.qty, stock.material.unit)} on {last.date}"
+    return "stock freed by other work"
 
 
 DIAGNOSIS_BUDGET = 3

@@ -3,11 +3,12 @@
 Every offer is a change to the deal (a later date, fewer units, a split, a feature
 dropped) or to the model (extra capacity, an earlier receipt) that the engine has been
 re-run with (``whatif.apply``), and is kept only when that run delivers the lines it is
-about by their dates. Offers are ranked best first (``RANK``).
+about by their dates. Offers are ranked by how little they ask (``ask.ask``, ``RANK``).
 """
 
 from __future__ import annotations
 
+from feasibility.engine.ask import ask
 from feasibility.engine.plan import Plan, prepare
 from feasibility.engine.remedies import earlier_material, extra_capacity
 from feasibility.engine.result import DealResult, Offer, OfferKind, Reason
@@ -32,10 +33,11 @@ RANK: dict[OfferKind, int] = {
     "partial": 3,
     "later_date": 5,
 }
-"""Best first: the whole scope on time (ops act), less scope on time, part of it late,
-fewer units, then later dates; a dropped feature that still misses the due date ranks 4,
-and a later date within ``policy.min_slack_days`` working days of the due date comes first
-(it asks the least)."""
+"""Among offers that ask as much (``ask.ask``): the whole scope on time (ops act), less
+scope on time, part of it late, fewer units, then later dates; a dropped feature that
+still misses the due date ranks 4. Offers are ranked by how little they ask, except that
+a later date within ``policy.min_slack_days`` working days of the due date (at least one)
+comes first: the whole scope, one date, a few days on."""
 
 TRIES = 3
 """Candidate values verified after a search before an offer is given up."""
@@ -44,17 +46,16 @@ TRIES = 3
 def counter_offers(plan: Plan, deal: Deal, result: DealResult) -> list[Offer]:
     """Offers the rep can make instead, each verified by re-running the engine."""
     prepared = prepare(plan, deal)
-    ranked: list[tuple[int, int, int, Offer]] = []
+    ranked: list[tuple[int, float, int, int, Offer]] = []
     for j, n in enumerate(prepared.lines):
         case = LineCase(plan, prepared, j, result.lines[n])
         for seq, offer in enumerate(line_offers(case, [r for r in result.reasons if r.line == n])):
             rank = RANK[offer.kind]
             if offer.kind == "drop_feature" and offer.date != case.line.due:
                 rank = 4
-            if offer.kind == "later_date" and _small_delay(case, offer):
-                rank = -1
-            ranked.append((rank, n, seq, offer))
-    return [offer for *_, offer in sorted(ranked, key=lambda x: x[:3])]
+            first = offer.kind == "later_date" and _small_delay(case, offer)
+            ranked.append((0 if first else 1, ask(case, offer), rank, n * 1000 + seq, offer))
+    return [offer for *_, offer in sorted(ranked, key=lambda x: x[:4])]
 
 
 def _small_delay(case: LineCase, offer: Offer) -> bool:

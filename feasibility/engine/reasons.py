@@ -11,7 +11,10 @@ from feasibility.engine.diagnose import (
     free_in_window,
     line_demand,
     line_resources,
+    off_day,
     stock_helps,
+    supply,
+    task_resources,
     total_unit,
     window_utilization,
 )
@@ -176,10 +179,10 @@ def _calendar_reasons(
         placed = out.placements.get(t)
         if placed is None:
             continue
-        uses = _uses(prepared, t)
+        uses = task_resources(prepared, t)
         cals = [plan.resources[r].calendar for r in sorted(uses)] or [tl.calendar]
         for day in _days_off_around(tl, cals, placed.start, placed.finish):
-            name = next(c.holiday_name(day) for c in cals if _off(c, day)) or "day off"
+            name = next(c.holiday_name(day) for c in cals if off_day(c, day)) or "day off"
             if day not in named.setdefault(name, []):
                 named[name].append(day)
     if not named:
@@ -199,11 +202,6 @@ def _calendar_reasons(
     ]
 
 
-def _off(cal: WorkCalendar, day: dt.date) -> bool:
-    """A weekday the calendar works, taken off by a holiday or closure."""
-    return day.weekday() in cal.weekdays and not cal.works(day)
-
-
 def _days_off_around(
     tl: Timeline, cals: Sequence[WorkCalendar], start: int, finish: int
 ) -> list[dt.date]:
@@ -211,11 +209,11 @@ def _days_off_around(
     days off just before ``start`` (what held the start back)."""
     found: list[dt.date] = []
     i = start - 1
-    while i >= 0 and any(_off(c, tl.date(i)) for c in cals):
+    while i >= 0 and any(off_day(c, tl.date(i)) for c in cals):
         found.append(tl.date(i))
         i -= 1
     found += [
-        tl.date(k) for k in range(start, finish + 1) if any(_off(c, tl.date(k)) for c in cals)
+        tl.date(k) for k in range(start, finish + 1) if any(off_day(c, tl.date(k)) for c in cals)
     ]
     return found
 
@@ -263,7 +261,7 @@ def _capacity_reasons(plan: Plan, prepared: Prepared, j: int, found: Scheduled) 
     starts = [
         found.lower.placements[t].start
         for t in prepared.job.line_tasks[j]
-        if t in found.lower.placements and neck.resource in _uses(prepared, t)
+        if t in found.lower.placements and neck.resource in task_resources(prepared, t)
     ]
     lo = min(starts, default=prepared.release[j])
     hi = due if due is not None and due >= lo else delivered
@@ -297,14 +295,6 @@ def _capacity_reasons(plan: Plan, prepared: Prepared, j: int, found: Scheduled) 
     ]
 
 
-def _uses(prepared: Prepared, t: int) -> set[str]:
-    step = prepared.job.tasks[t].step
-    found = set(step.uses or {})
-    if step.resource is not None and step.effort is not None:
-        found.add(step.resource)
-    return found
-
-
 def _material_reasons(
     plan: Plan, prepared: Prepared, j: int, out: Outcome, delivered: int | None = None
 ) -> list[Reason]:
@@ -327,26 +317,13 @@ def _material_reasons(
         if wait.available is None:
             when = "and no more can be had within the horizon"
         else:
-            when = f"until {tl.date(wait.available)} ({_supply(plan, m.id, wait.available)})"
+            when = f"until {tl.date(wait.available)} ({supply(plan, m.id, wait.available)})"
         message = (
             f"not enough {m.name or m.id} in stock for {amount(group.needs[m.id], m.unit)} "
             f"from {tl.date(wait.wanted)} {when}"
         )
         seen[m.id] = Reason("MATERIAL", message, line=n, material=m.id, owner=m.owner)
     return list(seen.values())
-
-
-def _supply(plan: Plan, material: str, day: int) -> str:
-    """What makes ``material`` available on day index ``day``: a receipt or replenishment."""
-    stock = plan.state.stocks[material]
-    if stock.replenish is not None and day >= stock.replenish:
-        m = stock.material
-        return f"replenishment {plural(m.replenish_days or 0, 'day')} after the check date"
-    receipts = [r for r in stock.material.receipts if plan.timeline.index(r.date) <= day]
-    if receipts:
-        last = max(receipts, key=lambda r: r.date)
-        return f"the receipt of {amount(last.qty, stock.material.unit)} on {last.date}"
-    return "stock freed by other work"
 
 
 def _utilization_reasons(plan: Plan, prepared: Prepared, j: int, delivered: int) -> list[Reason]:

@@ -112,6 +112,33 @@ class ScheduledStep:
     feature: str | None = None
 
 
+WhyCause = Literal[
+    "check_date", "notice", "deal_start", "work", "precedence", "calendar", "capacity",
+    "material", "order",
+]  # fmt: skip
+"""What a link of a line's chain is: where work can start (``check_date``, ``notice``,
+``deal_start``), a step at work (``work``; ``precedence`` when it waits for nothing but
+the step before), or a gap before a step held by ``calendar`` (days off), ``capacity``
+(a resource full), ``material`` (stock) or ``order`` (nothing: the schedule's choice)."""
+
+
+@dataclass(frozen=True)
+class WhyLink:
+    """One link of the chain that fixes a line's date, from the earliest start to delivery
+    (SPEC, "Why this date"); a gap or a step runs from ``start`` to ``finish`` (dates)."""
+
+    cause: WhyCause
+    start: dt.date
+    finish: dt.date
+    message: str
+    step: str | None = None
+    unit: int | None = None
+    resource: str | None = None
+    material: str | None = None
+    days_off: tuple[tuple[dt.date, str], ...] = ()
+    """For a calendar gap: each holiday or closure in it, with its name."""
+
+
 @dataclass(frozen=True)
 class LineResult:
     """One deal line: requested due date, earliest delivery, slack, verdict."""
@@ -136,6 +163,8 @@ class LineResult:
     safe_date: dt.date | None = None
     """For a line with no due date: the earliest date to quote that keeps
     ``policy.min_slack_days`` working days of slack."""
+    why: tuple[WhyLink, ...] = ()
+    """The chain that fixes ``earliest``, earliest start first (empty when undelivered)."""
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from feasibility.engine.result import CheckResult, DealResult, Offer, Reason
+from feasibility.engine.result import CheckResult, DealResult, Offer, Reason, WhyLink
 from feasibility.validation.report import ValidationReport
 
 SCHEMA_VERSION = 1
@@ -61,6 +61,7 @@ def deal_json(d: DealResult) -> dict[str, Any]:
                 "lower_bound": ln.lower_bound,
                 "proven": ln.proven,
                 "safe_date": ln.safe_date,
+                "why": [why_json(link) for link in ln.why],
             }
             for ln in d.lines
         ],
@@ -79,6 +80,21 @@ def deal_json(d: DealResult) -> dict[str, Any]:
             for s in d.schedule
         ],
     }
+
+
+def why_json(link: WhyLink) -> dict[str, Any]:
+    """A link of a line's chain: cause, dates, message, and what it concerns (only the
+    fields that apply)."""
+    out: dict[str, Any] = {
+        "cause": link.cause, "start": link.start, "finish": link.finish, "message": link.message,
+    }  # fmt: skip
+    for key in ("step", "unit", "resource", "material"):
+        value = getattr(link, key)
+        if value is not None:
+            out[key] = value
+    if link.days_off:
+        out["days_off"] = [{"date": day, "name": name} for day, name in link.days_off]
+    return out
 
 
 def reason_json(r: Reason) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from feasibility.engine.result import CheckResult, DealResult
-from feasibility.render.words import earliest_cell, safe_note, score_parts
+from feasibility.render.words import earliest_cell, safe_note, score_parts, why_label, why_title
 
 ICON = {"feasible": "✅", "at_risk": "⚠️", "infeasible": "❌"}
 LABEL = {"feasible": "Feasible", "at_risk": "At risk", "infeasible": "Infeasible"}
@@ -14,13 +14,13 @@ def cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def check_markdown(result: CheckResult) -> str:
-    """Every deal of a check, as markdown."""
-    return "\n".join(deal_markdown(d, result) for d in result.deals)
+def check_markdown(result: CheckResult, *, show_why: bool = False) -> str:
+    """Every deal of a check, as markdown (with ``show_why``, each line's chain)."""
+    return "\n".join(deal_markdown(d, result, show_why=show_why) for d in result.deals)
 
 
-def deal_markdown(d: DealResult, result: CheckResult) -> str:
-    """One deal: verdict line, lines table, reasons, offers."""
+def deal_markdown(d: DealResult, result: CheckResult, *, show_why: bool = False) -> str:
+    """One deal: verdict line, lines table, reasons, offers (and each line's chain)."""
     out = [
         f"### {ICON[d.verdict]} {cell(d.id)} · {cell(d.customer)}: {LABEL[d.verdict]} "
         f"(score {d.score}/100)",
@@ -51,4 +51,8 @@ def deal_markdown(d: DealResult, result: CheckResult) -> str:
     if d.offers:
         out += ["", "**You could promise instead**", ""]
         out += [f"- {cell(o.message)}" for o in d.offers]
+    for n, ln in enumerate(d.lines if show_why else []):
+        if ln.why:
+            out += ["", f"**{cell(why_title(n, ln))}**", ""]
+            out += [f"1. `{why_label(link)}` {cell(link.message)}" for link in ln.why]
     return "\n".join(out) + "\n"

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from feasibility.engine.result import CheckResult, DealResult, Verdict
 from feasibility.errors import printable
-from feasibility.render.words import earliest_cell, safe_note, score_parts
+from feasibility.render.words import earliest_cell, safe_note, score_parts, why_label, why_title
 from feasibility.validation.report import ValidationReport
 from feasibility.wording import plural
 
@@ -27,12 +27,17 @@ def indented(text: Text, columns: int) -> Padding:
     return Padding(text, (0, 0, 0, columns), expand=False)
 
 
-def check_text(result: CheckResult, *, show_schedule: bool = False) -> RenderableType:
-    """Each deal: a verdict panel, its lines, reasons, offers (and the schedule on request)."""
-    return Group(*(deal_text(d, result, show_schedule) for d in result.deals))
+def check_text(
+    result: CheckResult, *, show_schedule: bool = False, show_why: bool = False
+) -> RenderableType:
+    """Each deal: a verdict panel, its lines, reasons, offers (and on request the chain
+    behind each date and the schedule)."""
+    return Group(*(deal_text(d, result, show_schedule, show_why) for d in result.deals))
 
 
-def deal_text(d: DealResult, result: CheckResult, show_schedule: bool) -> RenderableType:
+def deal_text(
+    d: DealResult, result: CheckResult, show_schedule: bool, show_why: bool = False
+) -> RenderableType:
     """One deal as a panel."""
     head = Text.assemble(
         (LABEL[d.verdict], f"bold {STYLE[d.verdict]}"),
@@ -52,6 +57,8 @@ def deal_text(d: DealResult, result: CheckResult, show_schedule: bool) -> Render
     if d.offers:
         body.append(Text("You could promise instead", style="bold"))
         body.append(_offers_table(d))
+    if show_why:
+        body += _chains(d)
     if show_schedule:
         body.append(_schedule_table(d))
     title = f"{d.id} · {d.customer}" + (f" · {d.owner}" if d.owner else "")
@@ -94,6 +101,22 @@ def _offers_table(d: DealResult) -> Table:
     for o in d.offers:
         table.add_row("•", o.message)
     return table
+
+
+def _chains(d: DealResult) -> list[RenderableType]:
+    """Each delivered line's chain, from the earliest start to delivery (``--why``)."""
+    out: list[RenderableType] = []
+    for n, ln in enumerate(d.lines):
+        if not ln.why:
+            continue
+        out.append(Text(why_title(n, ln), style="bold"))
+        table = Table.grid(padding=(0, 2, 0, 2))
+        table.add_column(no_wrap=True)
+        table.add_column()
+        for link in ln.why:
+            table.add_row(why_label(link), link.message)
+        out.append(table)
+    return out
 
 
 def _schedule_table(d: DealResult) -> Table:

@@ -34,12 +34,17 @@ WORK, HOT, UNDER_WAY = "█", "▓", "░"
 DUE, DELIVERED, DUE_LINE = "▼", "◆", "│"
 
 
-def check_view(result: CheckResult, *, show_schedule: bool, show_timeline: bool) -> RenderableType:
+def check_view(
+    result: CheckResult, *, show_schedule: bool, show_timeline: bool, show_why: bool = False
+) -> RenderableType:
     """`check`'s text: each deal's panel, followed by its timeline when asked for."""
     if not show_timeline:
-        return text.check_text(result, show_schedule=show_schedule)
+        return text.check_text(result, show_schedule=show_schedule, show_why=show_why)
     return Group(
-        *(Group(text.deal_text(d, result, show_schedule), deal_timeline(d)) for d in result.deals)
+        *(
+            Group(text.deal_text(d, result, show_schedule, show_why), deal_timeline(d))
+            for d in result.deals
+        )
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from feasibility.engine.result import DealResult, LineResult
+from feasibility.engine.result import DealResult, LineResult, WhyLink
 
 
 def earliest_cell(line: LineResult) -> str:
@@ -33,3 +33,17 @@ def safe_note(d: DealResult, n: int) -> str | None:
         f"{where} has no due date: quote {line.safe_date} or later to keep the slack "
         "policy asks for"
     )
+
+
+def why_label(link: WhyLink) -> str:
+    """A chain link's tag: START, STEP, or what held a gap (CAPACITY, MATERIAL, ...)."""
+    if link.cause in ("check_date", "notice", "deal_start"):
+        return "START"
+    if link.cause in ("work", "precedence"):
+        return "STEP"
+    return link.cause.upper()
+
+
+def why_title(n: int, line: LineResult) -> str:
+    """The heading of a line's chain: 'Line 0 (site-rollout) is delivered 2027-02-10 because:'."""
+    return f"Line {n} ({line.offering}) is delivered {line.earliest} because:"

@@ -40,6 +40,10 @@ def check(
     show_timeline: Annotated[
         bool, typer.Option("--timeline", help="Show a Gantt chart of each deal's schedule.")
     ] = False,
+    why: Annotated[
+        bool,
+        typer.Option("--why", help="Show how each line's date comes about, step by step."),
+    ] = False,
     svg: SvgOpt = None,
     html: HtmlOpt = None,
     debug: DebugOpt = False,
@@ -55,8 +59,10 @@ def check(
         ids = {d.deal.id for d in loaded}
         plan, bookings = plan_for_check(capacity_path(capacity), day, ids)
         result = check_deals(plan.model, bookings, [d.deal for d in loaded], day, plan=plan)
-        picture = timeline.check_view(result, show_schedule=schedule, show_timeline=show_timeline)
-        show_check(result, fmt, picture)
+        picture = timeline.check_view(
+            result, show_schedule=schedule, show_timeline=show_timeline, show_why=why
+        )
+        show_check(result, fmt, picture, why=why)
         export.save_pictures(picture, svg_file=svg, html_file=html, title="feasibility check")
         return check_exit_code(result)
 
