@@ -124,7 +124,7 @@ def test_a_gap_before_easter_is_a_named_calendar_gap_and_the_crew_gap_says_who_t
     why = result.lines[0].why
     gaps = [link for link in why if link.cause in GAPS]
     assert gaps[0].cause == "capacity" and gaps[0].resource == "crew"
-    assert "taken by booked work and reservations and this deal's other work" in gaps[0].message
+    assert "taken by booked work and reservations and by this deal's other work" in gaps[0].message
     assert gaps[1].cause == "calendar"
     assert [name for _, name in gaps[1].days_off] == ["Good Friday", "Easter Monday"]
     assert why[-1].start == dt.date(2027, 3, 30)

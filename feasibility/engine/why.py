@@ -288,7 +288,7 @@ def _capacity_gap(
     room = "no room" if step.uses is None else f"less than {amount(need, rd.resource.unit)} free"
     message = (
         f"{before}: {_name(plan, neck)} had {room} on "
-        f"{_of_them(len(short[neck]))} (taken by {' and '.join(takers)})"
+        f"{_of_them(len(short[neck]))} (taken by {' and by '.join(takers)})"
     )
     return WhyLink("capacity", first, last, message, step.id, task.unit, resource=neck)
 
