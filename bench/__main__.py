@@ -14,10 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import differential, j90, scale, startup
+from bench import differential, j90, pipeline, scale, startup
 from bench.report import ROOT, Results, render
 
-PARTS = ("exact", "differential", "scale", "startup")
+PARTS = ("exact", "differential", "scale", "startup", "pipeline")
 J90_STEP = 4
 """CP-SAT alone runs on every 4th j90 instance (120), to bound the run's time."""
 DIFFERENTIAL_CASES = 200
@@ -92,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
             results.scale = scale.run(sizes, Path(tmp), progress=_log)
     if "startup" in parts:
         results.startup = startup.run(5 if args.quick else 15)
+    if "pipeline" in parts:
+        sized = (1000, 100) if args.quick else (pipeline.BOOKINGS, pipeline.DEALS)
+        results.pipeline = pipeline.run(*sized, progress=_log)
     results.seconds = time.perf_counter() - t0
     text = render(results, _notes() if full else [])
     if output is None:

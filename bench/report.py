@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.pipeline import TARGET as PIPELINE_TARGET
+from bench.pipeline import PipelineRun
 from bench.scale import Measured, Row
 from bench.startup import Startup
 
@@ -38,6 +40,7 @@ class Results:
     seconds: float = 0.0
     scale: list[Row] = field(default_factory=list)
     startup: Startup | None = None
+    pipeline: PipelineRun | None = None
     exact: list[str] = field(default_factory=list)
     """The PSPLIB section (``bench.j90.section``)."""
     differential: list[str] = field(default_factory=list)
@@ -240,6 +243,43 @@ def startup_section(s: Startup) -> list[str]:
     return out
 
 
+def pipeline_section(p: PipelineRun, command: str) -> list[str]:
+    """The deals alone by one process and by every core, and the whole command both ways."""
+    same = "identical" if p.alone_equal else "**different (bug)**"
+    output = "byte for byte identical" if p.output_equal else "**different (bug)**"
+    return [
+        "## Pipeline: `--jobs`",
+        "",
+        "`bench/pipeline.py`: the scale model (`bench/scale.py`) with"
+        f" {p.bookings:,} bookings holding their plans, and a pipeline of {p.deals:,}"
+        " generated deals of 1-3 lines. The deals alone are checked through `check_alone`"
+        " (what `pipeline` runs) in one process, then by one forked worker per core, against"
+        " the same plan. The whole `pipeline` command (alone, then if all close, which stays"
+        f" sequential) runs on the first {p.command_deals:,} deals as a fresh process with"
+        f" `--jobs 1` and `--jobs {p.jobs}`. Wall times, one run each.",
+        "",
+        "| figure | value |",
+        "| --- | ---: |",
+        f"| deals alone, 1 process | {p.alone_one:.1f} s ({p.deals / p.alone_one:.1f} deals/s) |",
+        f"| deals alone, {p.jobs} processes | {p.alone_jobs:.1f} s"
+        f" ({p.deals / p.alone_jobs:.1f} deals/s) |",
+        f"| ratio | {p.ratio:.2f}x |",
+        f"| results alone, {p.jobs} processes against 1 | {same} |",
+        f"| `pipeline` of {p.command_deals:,} deals, `--jobs 1` | {p.command_one:.1f} s |",
+        f"| `pipeline` of {p.command_deals:,} deals, `--jobs {p.jobs}` | {p.command_jobs:.1f} s"
+        f" ({p.command_jobs / p.command_one:.2f}x) |",
+        f"| `pipeline` output, `--jobs {p.jobs}` against `--jobs 1` | {output} |",
+        "",
+        "| target | reached | |",
+        "| --- | --- | --- |",
+        f"| {p.deals:,} deals alone on {p.bookings:,} bookings: {p.jobs} processes <="
+        f" {PIPELINE_TARGET:g}x one | {p.ratio:.2f}x |"
+        f" {_met(p.ratio <= PIPELINE_TARGET and p.alone_equal and p.output_equal)} |",
+        "",
+        f"Command: `{command}`.",
+    ]
+
+
 def render(results: Results, notes: Sequence[str]) -> str:
     """The whole file."""
     out = [
@@ -267,6 +307,8 @@ def render(results: Results, notes: Sequence[str]) -> str:
         out += [""] + scale_section(results.scale)
     if results.startup is not None:
         out += [""] + startup_section(results.startup)
+    if results.pipeline is not None:
+        out += [""] + pipeline_section(results.pipeline, results.command)
     if notes:
         out += ["", "## Notes", ""] + list(notes)
     return "\n".join(out) + "\n"
