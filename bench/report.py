@@ -13,7 +13,7 @@ from pathlib import Path
 from bench.pipeline import TARGET as PIPELINE_TARGET
 from bench.pipeline import PipelineRun
 from bench.scale import Measured, Row
-from bench.startup import Startup
+from bench.startup import IMPORTS, Startup
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,7 +28,6 @@ SCALE_MB_AT = 10000
 SCALE_NAMES = ("check-cold", "check", "check-empty", "validate", "impact")
 SCALE_OK_CODES = (0, 1, 3)
 """Exit codes of a command that ran to its verdict (2: usage, 4: internal error)."""
-STARTUP_RATIO = 1.5
 
 
 @dataclass
@@ -223,22 +222,24 @@ def scale_section(rows: Sequence[Row]) -> list[str]:
 
 
 def startup_section(s: Startup) -> list[str]:
-    """Check time of each example against the bare import time."""
+    """Each command's time against the bare import time, and its target."""
     out = [
         "## Start-up",
         "",
-        f"Fresh processes, interleaved, {s.rounds} rounds; medians. The check runs from the",
-        "project folder, so it reads the embedded `capacity.yaml` and its bookings.",
+        f"Fresh processes, interleaved, {s.rounds} rounds; medians. The commands run from the",
+        "project folder, so they read the embedded `capacity.yaml` and its bookings; the",
+        "package's bytecode is compiled first (as `pip install` leaves it) and one untimed run",
+        "of each command fills the user's caches (held load, public holidays).",
         "",
-        "| command | median | ratio to the imports | target <= 1.5x |",
-        "| --- | ---: | ---: | --- |",
-        f"| `{s.commands['import']}` | {_ms(s.imports)} | 1.00 | |",
+        "| command | median | ratio to the imports | target | |",
+        "| --- | ---: | ---: | ---: | --- |",
+        f'| `python -c "{IMPORTS}"` | {_ms(s.imports)} | 1.00 | | |',
     ]
-    for name, seconds in s.checks.items():
-        ratio = s.ratio(name)
+    for command, seconds in s.commands.items():
+        ratio, target = s.ratio(command), s.target(command)
         out.append(
-            f"| `{s.commands[name]}` | {_ms(seconds)} | {ratio:.2f} |"
-            f" {_met(ratio <= STARTUP_RATIO)} |"
+            f"| `{command}` | {_ms(seconds)} | {ratio:.2f} | <= {target:g}x |"
+            f" {_met(ratio <= target)} |"
         )
     return out
 

@@ -11,12 +11,6 @@ import typer
 from feasibility.cli.app import app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import AsOfOpt, CapacityOpt, DebugOpt, as_of_date
-from feasibility.cli.output import emit, progress
-from feasibility.engine.pipeline import check_pipeline, default_jobs
-from feasibility.io.pipeline_csv import parse_columns, read_pipeline
-from feasibility.render import pipeline as render
-from feasibility.verdicts import EXIT
-from feasibility.workspace import capacity_path, load_workspace
 
 
 class PipelineFormat(StrEnum):
@@ -75,6 +69,13 @@ def pipeline(
     """
 
     def body() -> int:
+        from feasibility.cli.output import emit, progress
+        from feasibility.engine.pipeline import check_pipeline, default_jobs
+        from feasibility.io.pipeline_csv import parse_columns, read_pipeline
+        from feasibility.render import pipeline as render
+        from feasibility.verdicts import EXIT
+        from feasibility.workspace import capacity_path, load_workspace
+
         columns = parse_columns(column or [])
         day = as_of_date(as_of)
         workspace = load_workspace(capacity_path(capacity))
