@@ -221,7 +221,7 @@ def scale_section(rows: Sequence[Row]) -> list[str]:
     return out + [""] + scale_targets(rows)
 
 
-def startup_section(s: Startup) -> list[str]:
+def startup_section(s: Startup, command: str) -> list[str]:
     """Each command's time against the bare import time, and its target."""
     out = [
         "## Start-up",
@@ -235,13 +235,13 @@ def startup_section(s: Startup) -> list[str]:
         "| --- | ---: | ---: | ---: | --- |",
         f'| `python -c "{IMPORTS}"` | {_ms(s.imports)} | 1.00 | | |',
     ]
-    for command, seconds in s.commands.items():
-        ratio, target = s.ratio(command), s.target(command)
+    for timed, seconds in s.commands.items():
+        ratio, target = s.ratio(timed), s.target(timed)
         out.append(
-            f"| `{command}` | {_ms(seconds)} | {ratio:.2f} | <= {target:g}x |"
+            f"| `{timed}` | {_ms(seconds)} | {ratio:.2f} | <= {target:g}x |"
             f" {_met(ratio <= target)} |"
         )
-    return out
+    return out + ["", f"Command: `{command}`."]
 
 
 def pipeline_section(p: PipelineRun, command: str) -> list[str]:
@@ -281,6 +281,37 @@ def pipeline_section(p: PipelineRun, command: str) -> list[str]:
     ]
 
 
+def splice(old: str, new: str) -> str:
+    """``old`` with each ``## `` section that ``new`` has replaced by ``new``'s (a section
+    ``old`` lacks goes before its notes): a partial run updates only what it measured."""
+
+    def sections(text: str) -> list[list[str]]:
+        out: list[list[str]] = [[]]
+        for line in text.splitlines():
+            if line.startswith("## "):
+                out.append([])
+            out[-1].append(line)
+        return out
+
+    fresh = {part[0]: part for part in sections(new)[1:]}
+    parts = sections(old)
+    note = (
+        "- A section that ends with its own `Command:` line may come from a later run of"
+        " that command, which replaced only its sections (`--update`)."
+    )
+    if fresh and note not in parts[0]:
+        last = max(k for k, line in enumerate(parts[0]) if line.startswith("- ") or k == 0)
+        parts[0].insert(last + 1, note)
+    for heading, part in fresh.items():
+        at = next((k for k, p in enumerate(parts) if p and p[0] == heading), None)
+        if at is not None:
+            parts[at] = part + [""]
+        else:
+            notes = next((k for k, p in enumerate(parts) if p and p[0] == "## Notes"), len(parts))
+            parts.insert(notes, part + [""])
+    return "\n".join(line for part in parts for line in part).rstrip("\n") + "\n"
+
+
 def render(results: Results, notes: Sequence[str]) -> str:
     """The whole file."""
     out = [
@@ -307,7 +338,7 @@ def render(results: Results, notes: Sequence[str]) -> str:
     if results.scale:
         out += [""] + scale_section(results.scale)
     if results.startup is not None:
-        out += [""] + startup_section(results.startup)
+        out += [""] + startup_section(results.startup, results.command)
     if results.pipeline is not None:
         out += [""] + pipeline_section(results.pipeline, results.command)
     if notes:
