@@ -221,6 +221,14 @@ def scale_section(rows: Sequence[Row]) -> list[str]:
     return out + [""] + scale_targets(rows)
 
 
+def command_line(results: Results) -> str:
+    """The closing line of a section: the command, when it ran, and on which commit."""
+    return (
+        f"Command: `{results.command}`; run {results.started:%Y-%m-%d %H:%M} UTC,"
+        f" commit {revision()}."
+    )
+
+
 def startup_section(s: Startup, command: str) -> list[str]:
     """Each command's time against the bare import time, and its target."""
     out = [
@@ -241,7 +249,7 @@ def startup_section(s: Startup, command: str) -> list[str]:
             f"| `{timed}` | {_ms(seconds)} | {ratio:.2f} | <= {target:g}x |"
             f" {_met(ratio <= target)} |"
         )
-    return out + ["", f"Command: `{command}`."]
+    return out + ["", command]
 
 
 def pipeline_section(p: PipelineRun, command: str) -> list[str]:
@@ -252,12 +260,14 @@ def pipeline_section(p: PipelineRun, command: str) -> list[str]:
         "## Pipeline: `--jobs`",
         "",
         "`bench/pipeline.py`: the scale model (`bench/scale.py`) with"
-        f" {p.bookings:,} bookings holding their plans, and a pipeline of {p.deals:,}"
-        " generated deals of 1-3 lines. The deals alone are checked through `check_alone`"
-        " (what `pipeline` runs) in one process, then by one forked worker per core, against"
-        " the same plan. The whole `pipeline` command (alone, then if all close, which stays"
-        f" sequential) runs on the first {p.command_deals:,} deals as a fresh process with"
-        f" `--jobs 1` and `--jobs {p.jobs}`. Wall times, one run each.",
+        f" {p.bookings:,} bookings holding",
+        f"their plans, and a pipeline of {p.deals:,} generated deals of 1-3 lines. The deals"
+        " alone are",
+        "checked through `check_alone` (what `pipeline` runs) in one process, then by one forked",
+        "worker per core, against the same plan. The whole `pipeline` command (alone, then if all",
+        f"close, which stays sequential) runs on the first {p.command_deals:,} deals as a"
+        " fresh process",
+        f"with `--jobs 1` and `--jobs {p.jobs}`. Wall times, one run each.",
         "",
         "| figure | value |",
         "| --- | ---: |",
@@ -277,7 +287,7 @@ def pipeline_section(p: PipelineRun, command: str) -> list[str]:
         f" {PIPELINE_TARGET:g}x one | {p.ratio:.2f}x |"
         f" {_met(p.ratio <= PIPELINE_TARGET and p.alone_equal and p.output_equal)} |",
         "",
-        f"Command: `{command}`.",
+        command,
     ]
 
 
@@ -304,6 +314,8 @@ def splice(old: str, new: str) -> str:
         parts[0].insert(last + 1, note)
     for heading, part in fresh.items():
         at = next((k for k, p in enumerate(parts) if p and p[0] == heading), None)
+        while part and not part[-1]:
+            part.pop()
         if at is not None:
             parts[at] = part + [""]
         else:
@@ -338,9 +350,9 @@ def render(results: Results, notes: Sequence[str]) -> str:
     if results.scale:
         out += [""] + scale_section(results.scale)
     if results.startup is not None:
-        out += [""] + startup_section(results.startup, results.command)
+        out += [""] + startup_section(results.startup, command_line(results))
     if results.pipeline is not None:
-        out += [""] + pipeline_section(results.pipeline, results.command)
+        out += [""] + pipeline_section(results.pipeline, command_line(results))
     if notes:
         out += ["", "## Notes", ""] + list(notes)
     return "\n".join(out) + "\n"
