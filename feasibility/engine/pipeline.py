@@ -14,6 +14,7 @@ is a chain (deal k depends on the plans of deals 0..k-1) and runs in this proces
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -143,15 +144,27 @@ def _check_alone(deal: Deal) -> DealResult:
 def check_alone(plan: Plan, deals: Sequence[Deal], jobs: int) -> Iterator[DealResult]:
     """Each deal checked alone against ``plan``, in order, by ``jobs`` processes. Workers
     are forked, so they share ``plan`` without copying it; where processes cannot be
-    forked (Windows), or for a single deal, this process checks them all."""
+    forked (Windows), or for a single deal, this process checks them all.
+
+    Every object is frozen out of the cyclic collector's sight (``gc.freeze``) before the
+    fork, as Python's documentation advises: a worker's collector would otherwise walk the
+    whole inherited heap, copying each page it touches, again and again."""
     jobs = min(jobs, len(deals))
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from (check_deal(plan, deal) for deal in deals)
         return
     chunk = max(1, len(deals) // (jobs * CHUNKS_PER_JOB))
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(jobs, context, initializer=_start_worker, initargs=(plan,)) as pool:
-        yield from pool.map(_check_alone, deals, chunksize=chunk)
+    frozen_before = gc.get_freeze_count()
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(
+            jobs, context, initializer=_start_worker, initargs=(plan,)
+        ) as pool:
+            yield from pool.map(_check_alone, deals, chunksize=chunk)
+    finally:
+        if not frozen_before:  # an earlier freeze (a large load's) is left as it was
+            gc.unfreeze()
 
 
 def default_jobs() -> int:
