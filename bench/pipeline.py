@@ -2,8 +2,9 @@
 
 The model is the scale section's (``bench/scale.py``) with its bookings holding their plans;
 the pipeline is ``DEALS`` generated deals of 1-3 lines. The deals alone are checked through
-the engine's public API (``check_alone``, what `pipeline` runs), first in this process, then
-by one forked worker per core, against the same plan; both result lists must be equal. Then
+the engine's public API (``check_alone``, what `pipeline` runs) in this process and by one
+forked worker per core, against the same plan, in ``BLOCKS`` blocks taken in turn; both
+result lists must be equal. Then
 the whole `pipeline` command (alone and if all close) runs on the first ``COMMAND_DEALS``
 deals as a fresh process with ``--jobs 1`` and with one job per core, and its two outputs
 must be byte for byte the same.
@@ -23,11 +24,15 @@ from pathlib import Path
 from bench.scale import AS_OF, booking_data, cli, generate
 from feasibility.engine.commitments import build_plan
 from feasibility.engine.pipeline import check_alone, default_jobs, heuristic_only
+from feasibility.engine.result import DealResult
 from feasibility.models.deal import Deal
 from feasibility.workspace import load_workspace
 
 BOOKINGS = 5000
 DEALS = 1000
+BLOCKS = 4
+"""The deals alone are timed block by block, one process and every core in turn (the order
+alternating), so that a busy spell of the shared machine hits both alike."""
 COMMAND_DEALS = 100
 """Deals of the pipeline the whole command runs on (if all close is sequential and long)."""
 TARGET = 0.6
@@ -101,13 +106,20 @@ def run(
         model = heuristic_only(workspace.capacity.model)
         plan = build_plan(model, workspace.booked_deals, AS_OF)
         pipeline = [Deal.model_validate(d) for d in data]
-        t0 = time.perf_counter()
-        one = list(check_alone(plan, pipeline, 1))
-        t1 = time.perf_counter()
-        log(f"pipeline: alone, 1 process {t1 - t0:.1f} s")
-        many = list(check_alone(plan, pipeline, jobs))
-        t2 = time.perf_counter()
-        log(f"pipeline: alone, {jobs} processes {t2 - t1:.1f} s")
+        one: list[DealResult] = []
+        many: list[DealResult] = []
+        seconds = {1: 0.0, jobs: 0.0}
+        size = -(-len(pipeline) // BLOCKS)
+        for b in range(BLOCKS):
+            block = pipeline[b * size : (b + 1) * size]
+            for j in (1, jobs) if b % 2 == 0 else (jobs, 1):
+                t0 = time.perf_counter()
+                (one if j == 1 else many).extend(check_alone(plan, block, j))
+                seconds[j] += time.perf_counter() - t0
+            log(
+                f"pipeline: alone, block {b + 1} of {BLOCKS}: 1 process {seconds[1]:.1f} s,"
+                f" {jobs} processes {seconds[jobs]:.1f} s so far"
+            )
         cache = folder / "cache"
         command_one, out_one = _command(folder / "pipeline.csv", w.capacity, 1, cache)
         log(f"pipeline: command --jobs 1 {command_one:.1f} s")
@@ -118,8 +130,8 @@ def run(
         n,
         min(COMMAND_DEALS, n),
         jobs,
-        t1 - t0,
-        t2 - t1,
+        seconds[1],
+        seconds[jobs],
         one == many,
         command_one,
         command_jobs,
