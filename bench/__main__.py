@@ -1,8 +1,9 @@
 """Run every benchmark and rewrite ``BENCHMARKS.md``: ``python -m bench``.
 
 ``--quick`` runs a sample (every 10th PSPLIB instance, 40 differential cases, two scale
-sizes, fewer start-up rounds) and ``--only`` a subset; both print the report instead of
-writing the file, unless ``--output`` names one.
+sizes, fewer start-up rounds, a smaller pipeline) and ``--only`` a subset; both print the
+report instead of writing the file, unless ``--output`` names one; ``--update`` replaces
+only the sections run in ``BENCHMARKS.md``, keeping the others.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import differential, j90, scale, startup
-from bench.report import ROOT, Results, render
+from bench import differential, j90, pipeline, scale, startup
+from bench.report import ROOT, Results, render, splice
 
-PARTS = ("exact", "differential", "scale", "startup")
+PARTS = ("exact", "differential", "scale", "startup", "pipeline")
 J90_STEP = 4
 """CP-SAT alone runs on every 4th j90 instance (120), to bound the run's time."""
 DIFFERENTIAL_CASES = 200
@@ -44,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
         help="file to write (default: BENCHMARKS.md for a full run, standard output otherwise)",
     )
     p.add_argument(
+        "--update",
+        action="store_true",
+        help="replace only the sections run in BENCHMARKS.md (each names its command)",
+    )
+    p.add_argument(
         "--peer-limit",
         type=float,
         default=10.0,
@@ -68,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         _log(f"unknown part(s): {', '.join(unknown)}; choose from {', '.join(PARTS)}")
         return 2
     full = not args.quick and set(parts) == set(PARTS)
-    output: Path | None = args.output or (ROOT / "BENCHMARKS.md" if full else None)
+    output: Path | None = args.output or (ROOT / "BENCHMARKS.md" if full or args.update else None)
     shown = ["python -m bench"] + (["--quick"] if args.quick else [])
     if set(parts) != set(PARTS):
         shown.append(f"--only {','.join(parts)}")
@@ -92,8 +98,13 @@ def main(argv: list[str] | None = None) -> int:
             results.scale = scale.run(sizes, Path(tmp), progress=_log)
     if "startup" in parts:
         results.startup = startup.run(5 if args.quick else 15)
+    if "pipeline" in parts:
+        sized = (1000, 100) if args.quick else (pipeline.BOOKINGS, pipeline.DEALS)
+        results.pipeline = pipeline.run(*sized, progress=_log)
     results.seconds = time.perf_counter() - t0
     text = render(results, _notes() if full else [])
+    if args.update and output is not None and output.exists():
+        text = splice(output.read_text(encoding="utf-8"), text)
     if output is None:
         sys.stdout.write(text)
     else:

@@ -117,7 +117,7 @@ def test_internal_error_is_one_line_and_exit_4(monkeypatch: pytest.MonkeyPatch) 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr("feasibility.cli.commands.check.check_deals", boom)
+    monkeypatch.setattr("feasibility.engine.check.check_deals", boom)  # imported when check runs
     monkeypatch.chdir(REPO)
     runner = TyperRunner()
     result = runner.invoke(app, ["check", "examples/on-time.yaml", "--as-of", str(AS_OF)])

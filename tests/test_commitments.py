@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from feasibility.engine.commitments import build_plan, replan_bookings
-from feasibility.engine.load import load_report, week_start
+from feasibility.engine.load import load_report
+from feasibility.engine.weeks import week_start
 from feasibility.validation.report import validate_workspace
 from feasibility.workspace import load_workspace
 from tests.conftest import AS_OF, REPO, CliRunner

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from feasibility.engine.load import LoadResult, load_report, week_start
+from feasibility.engine.load import LoadResult, load_report
+from feasibility.engine.weeks import week_start
 from feasibility.errors import UsageError
 from feasibility.render.heatmap import level, load_csv, load_json, load_text, percent
 from tests.conftest import AS_OF, CliRunner

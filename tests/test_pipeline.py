@@ -87,6 +87,32 @@ def test_without_exact_alone_is_what_the_heuristic_says(workspace: Workspace) ->
     assert [d.alone for d in result.deals] == [replace(c, offers=[]) for c in checked]
 
 
+def test_several_jobs_give_what_one_gives(workspace: Workspace, tmp_path: Path) -> None:
+    rows = read_pipeline(make_pipeline_csv(tmp_path / "p40.csv", 40))
+    model, bookings, deals = (
+        workspace.capacity.model,
+        workspace.booked_deals,
+        [r.deal for r in rows],
+    )
+    calls: list[int] = []
+    many = check_pipeline(model, bookings, deals, AS_OF, jobs=3, progress=lambda: calls.append(1))
+    assert many == check_pipeline(model, bookings, deals, AS_OF, jobs=1)
+    assert len(calls) == 80
+
+
+def test_the_command_prints_the_same_with_any_jobs(cli: CliRunner, tmp_path: Path) -> None:
+    path = make_pipeline_csv(tmp_path / "p30.csv", 30, seed=3)
+    outputs = set()
+    for fmt in ("text", "json"):
+        for jobs in ("1", "2", "5"):
+            run = cli("pipeline", path, "--as-of", AS_OF, "-f", fmt, "--jobs", jobs)
+            assert run.returncode in {0, 1, 3}, run.stderr
+            outputs.add((fmt, run.stdout))
+        default = cli("pipeline", path, "--as-of", AS_OF, "-f", fmt)  # every core
+        outputs.add((fmt, default.stdout))
+    assert len(outputs) == 2
+
+
 def test_alone_is_what_check_says(workspace: Workspace, example: PipelineResult) -> None:
     deals = [r.deal for r in read_pipeline(EXAMPLE)]
     model, bookings = workspace.capacity.model, workspace.booked_deals
@@ -161,7 +187,7 @@ def test_a_deal_already_booked_is_flagged_and_progress_is_reported(workspace: Wo
     others = build_plan(workspace.capacity.model, workspace.booked_deals[1:], AS_OF)
     assert result.deals[0].alone == check_deal(others, booked.model_copy(update={"booking": None}))
     assert [d.line for d in result.deals] == [None, None]
-    assert len(calls) == 2
+    assert len(calls) == 4  # each deal alone, then each if all close
 
 
 # --- the command ----------------------------------------------------------------------------
@@ -310,6 +336,6 @@ def test_500_deals_show_progress_and_finish(tmp_path: Path) -> None:
     run = run_on_tty("pipeline", path, "--as-of", AS_OF, "-f", "csv", stream="stderr")
     assert run.returncode in {0, 1, 3}, run.tty
     assert "checking deals" in run.tty
-    assert "500/500" in run.tty
+    assert "1000/1000" in run.tty  # 500 deals alone, then 500 if all close
     rows = list(csv.DictReader(io.StringIO(run.piped)))
     assert [r["id"] for r in rows] == [f"PL-{k:04d}" for k in range(500)]

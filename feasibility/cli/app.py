@@ -11,8 +11,7 @@ from typing import Annotated
 import typer
 
 from feasibility import __version__
-from feasibility.cli.options import ColorOpt
-from feasibility.cli.output import ColorMode, set_color_mode
+from feasibility.cli.options import ColorMode, ColorOpt
 
 app = typer.Typer(
     name="feasibility",
@@ -40,6 +39,8 @@ def _root(
     color: ColorOpt = ColorMode.auto,
 ) -> None:
     """Check deals against operations' real capacity before promising them."""
+    from feasibility.cli.output import set_color_mode
+
     set_color_mode(color)
 
 
@@ -47,15 +48,17 @@ def main() -> None:
     """Console-script entry point.
 
     Only the command asked for is imported (each command module registers itself), which
-    keeps start-up short; help, completion and unknown names get every command.
+    keeps start-up short; help, completion and unknown names get every command (whose
+    modules import the core only when they run), `--version` none.
     """
     import importlib
 
     from feasibility.cli.commands import NAMES
 
     asked = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
-    if asked in NAMES and not {"--help", "-h"} & set(sys.argv[1 : sys.argv.index(asked)]):
+    before = set(sys.argv[1 : sys.argv.index(asked)] if asked else sys.argv[1:])
+    if asked in NAMES and not {"--help", "-h"} & before:
         importlib.import_module(f"feasibility.cli.commands.{asked}")
-    else:
+    elif "--version" not in before:
         importlib.import_module("feasibility.cli.commands.all")
     app()

@@ -1,4 +1,7 @@
-"""Options shared by the commands, and their parsing."""
+"""Options shared by the commands, and their parsing.
+
+Imports nothing beyond Typer: every command's options are built for `--help`, which should
+cost little more than starting Typer."""
 
 from __future__ import annotations
 
@@ -9,10 +12,16 @@ from typing import Annotated
 
 import typer
 
-from feasibility.cli.output import ColorMode
 from feasibility.errors import UsageError
-from feasibility.models.common import ISO_DATE
-from feasibility.workspace import today
+
+
+class ColorMode(StrEnum):
+    """When text output is coloured (``--color``)."""
+
+    auto = "auto"
+    always = "always"
+    never = "never"
+
 
 CapacityOpt = Annotated[
     Path | None,
@@ -64,6 +73,9 @@ class ValidateFormat(StrEnum):
 
 def as_of_date(value: str | None) -> dt.date:
     """The --as-of date, or today."""
+    from feasibility.models.common import ISO_DATE
+    from feasibility.workspace import today
+
     if value is None:
         return today()
     try:

@@ -12,23 +12,15 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import StrEnum
 
 from rich.console import Console, RenderableType
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from feasibility.cli.options import ColorMode
 
 PLAIN_WIDTH = 100
 """Width of text output when stdout is not a terminal (files, pipes, tests)."""
 PROGRESS_MIN = 20
 """Runs of more items than this show a progress bar (on a terminal's stderr only)."""
-
-
-class ColorMode(StrEnum):
-    """When text output is coloured (``--color``)."""
-
-    auto = "auto"
-    always = "always"
-    never = "never"
 
 
 _mode = ColorMode.auto
@@ -110,6 +102,8 @@ def progress(total: int, description: str) -> Iterator[Callable[[], None]]:
     if total <= PROGRESS_MIN or not sys.stderr.isatty():
         yield lambda: None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     plain = _mode is ColorMode.never or (_mode is ColorMode.auto and _no_color_env())
     err = Console(file=sys.stderr, color_system=None if plain else "auto", no_color=plain)
     columns = (

@@ -1,4 +1,5 @@
-"""Working calendars: weekdays, public holidays (the `holidays` package) and closures."""
+"""Working calendars: weekdays, public holidays (the `holidays` package, through the cache
+of ``store/days_off.py``) and closures."""
 
 from __future__ import annotations
 
@@ -6,10 +7,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import holidays as holidays_lib
-
 from feasibility.models.capacity import Calendar, CalendarOverride, Closure, Holidays
 from feasibility.models.common import WEEKDAYS
+from feasibility.store.days_off import holidays_of, region_problem
 
 
 @dataclass(frozen=True)
@@ -80,24 +80,9 @@ def merged_calendar(default: Calendar, override: CalendarOverride | None) -> Wor
 @lru_cache(maxsize=256)
 def public_holidays(spec: Holidays, year: int) -> dict[dt.date, str]:
     """Public holidays (observed days included) of one country/subdivision in one year."""
-    found = holidays_lib.country_holidays(
-        spec.country, subdiv=spec.subdivision, years=year, observed=True
-    )
-    return {day: str(name) for day, name in found.items()}
-
-
-@lru_cache(maxsize=1)
-def _country_codes() -> frozenset[str]:
-    """Every country code the holidays package knows (aliases such as UK included), read
-    from its registry without importing the ~190 country modules."""
-    return frozenset(holidays_lib.registry.EntityLoader.get_country_codes())
+    return holidays_of(spec.country, spec.subdivision, year)
 
 
 def known_region(spec: Holidays) -> str | None:
     """None when the holidays package knows the country and subdivision; else what is wrong."""
-    if spec.country not in _country_codes():
-        return f"unknown holidays country '{spec.country}'"
-    subdivisions = getattr(holidays_lib, spec.country).subdivisions  # imports that country only
-    if spec.subdivision is not None and spec.subdivision not in subdivisions:
-        return f"unknown subdivision '{spec.subdivision}' of country '{spec.country}'"
-    return None
+    return region_problem(spec.country, spec.subdivision)

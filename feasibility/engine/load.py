@@ -17,18 +17,11 @@ from feasibility.engine.commitments import build_plan
 from feasibility.engine.plan import Plan
 from feasibility.engine.result import DealResult
 from feasibility.engine.timeline import EPS
+from feasibility.engine.weeks import DEFAULT_WEEKS, week_start
 from feasibility.errors import UsageError
 from feasibility.models.capacity import CapacityFile, Resource
 from feasibility.models.deal import Deal
 from feasibility.validation.schema import did_you_mean
-
-DEFAULT_WEEKS = 12
-"""Weeks shown when none are asked for."""
-
-
-def week_start(day: dt.date) -> dt.date:
-    """The Monday on or before ``day``."""
-    return day - dt.timedelta(days=day.weekday())
 
 
 @dataclass(frozen=True)

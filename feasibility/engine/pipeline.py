@@ -4,12 +4,21 @@
 bookings plus deals 0..k-1, each placed as if it had been booked after the others, in the
 pipeline's order, each holding the plan its own check found (as `book` records it), so
 the answer for deal k is the one `check` would give once the earlier deals are booked.
+
+The deals alone are independent of each other: with ``jobs`` above 1 they are checked in
+that many worker processes (each a fork of this one, holding the same plan), and their
+results come back in the pipeline's order, the same as one process gives. "If all close"
+is a chain (deal k depends on the plans of deals 0..k-1) and runs in this process.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+import gc
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from feasibility.engine.check import check_deal
@@ -21,7 +30,12 @@ from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal
 
 Progress = Callable[[], None]
-"""Called once after each deal is checked."""
+"""Called once after each check of a deal (twice per deal: alone, then if all close)."""
+
+CHUNKS_PER_JOB = 8
+"""The deals alone are handed to the workers in about this many batches per worker: few
+enough that sending them costs little, enough that the workers finish close together and
+the progress bar moves."""
 
 VERDICTS: tuple[Verdict, ...] = ("feasible", "at_risk", "infeasible")
 
@@ -79,14 +93,16 @@ def check_pipeline(
     lines: Sequence[int] = (),
     progress: Progress | None = None,
     exact: bool = False,
+    jobs: int = 1,
 ) -> PipelineResult:
     """Check each deal alone, and again after the deals before it are placed as bookings.
 
     ``lines`` gives the export's line of each deal (for reports); ``progress`` is called
-    after each deal. A deal whose id is booked already is checked against the other
+    after each check. A deal whose id is booked already is checked against the other
     bookings, as `book --replace` would. No counter-offers are computed: a pipeline is a
     summary. Without ``exact``, dates are the heuristic's (``policy.exact_work`` taken as
-    0): valid, proven where the bounds prove them, but not searched for exactly.
+    0): valid, proven where the bounds prove them, but not searched for exactly. ``jobs``
+    processes check the deals alone (1: this process only).
     """
     if not exact:
         model = heuristic_only(model)
@@ -94,17 +110,69 @@ def check_pipeline(
     booked = {b.id for b in bookings} & ids
     others = other_bookings(bookings, ids)
     alone_plan = build_plan(model, others, as_of)
+    alone: list[DealResult] = []
+    for result in check_alone(alone_plan, deals, jobs):
+        alone.append(result)
+        if progress is not None:
+            progress()
     running = build_plan(model, others, as_of)
     out: list[PipelineDeal] = []
     for k, deal in enumerate(deals):
-        alone = check_deal(alone_plan, deal)
-        together = alone if k == 0 else check_deal(running, deal)
+        together = alone[k] if k == 0 else check_deal(running, deal)
         close(running, together)
         line = lines[k] if k < len(lines) else None
-        out.append(PipelineDeal(alone, together, line, deal.id in booked))
+        out.append(PipelineDeal(alone[k], together, line, deal.id in booked))
         if progress is not None:
             progress()
     return PipelineResult(as_of, model.company, out)
+
+
+_worker_plan: Plan | None = None
+"""The plan a worker process checks deals alone against (set when it starts)."""
+
+
+def _start_worker(plan: Plan) -> None:
+    global _worker_plan
+    _worker_plan = plan
+
+
+def _check_alone(deal: Deal) -> DealResult:
+    assert _worker_plan is not None, "a worker checks deals only once it has its plan"
+    return check_deal(_worker_plan, deal)
+
+
+def check_alone(plan: Plan, deals: Sequence[Deal], jobs: int) -> Iterator[DealResult]:
+    """Each deal checked alone against ``plan``, in order, by ``jobs`` processes. Workers
+    are forked, so they share ``plan`` without copying it; where processes cannot be
+    forked (Windows), or for a single deal, this process checks them all.
+
+    Every object is frozen out of the cyclic collector's sight (``gc.freeze``) before the
+    fork, as Python's documentation advises: a worker's collector would otherwise walk the
+    whole inherited heap, copying each page it touches, again and again."""
+    jobs = min(jobs, len(deals))
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (check_deal(plan, deal) for deal in deals)
+        return
+    chunk = max(1, len(deals) // (jobs * CHUNKS_PER_JOB))
+    context = multiprocessing.get_context("fork")
+    frozen_before = gc.get_freeze_count()
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(
+            jobs, context, initializer=_start_worker, initargs=(plan,)
+        ) as pool:
+            yield from pool.map(_check_alone, deals, chunksize=chunk)
+    finally:
+        if not frozen_before:  # an earlier freeze (a large load's) is left as it was
+            gc.unfreeze()
+
+
+def default_jobs() -> int:
+    """The processes a pipeline uses unless told: the cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # no affinity on this platform (macOS, Windows)
+        return os.cpu_count() or 1
 
 
 def heuristic_only(model: CapacityFile) -> CapacityFile:

@@ -51,6 +51,5 @@ class FileModel(BaseModel):
         frozen=True,
         allow_inf_nan=False,
         populate_by_name=True,
-        use_attribute_docstrings=True,
         hide_input_in_errors=True,
     )

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from feasibility.engine.load import week_start
 from feasibility.engine.result import CheckResult, DealResult, LineResult, ScheduledStep
 from feasibility.engine.timeline import EPS
+from feasibility.engine.weeks import week_start
 from feasibility.render import text
 from feasibility.wording import plural
 

@@ -1,8 +1,7 @@
 """The bookings' held load, cached between runs: a `check` against thousands of bookings
 whose plans were all found to fit reads one small file instead of every booking.
 
-The cache is a JSON file in the user's cache folder (``$FEASIBILITY_CACHE_DIR``, else
-``$XDG_CACHE_HOME/feasibility``, else ``~/.cache/feasibility``; an empty
+The cache is a JSON file in the user's cache folder (``days_off.cache_folder``: an empty
 ``FEASIBILITY_CACHE_DIR`` turns it off), one per bookings folder. It is used only when
 everything it was made from is the same: this version of feasibility and of `holidays`,
 the capacity file's bytes, and every booking file's name, size, modification time and
@@ -32,27 +31,24 @@ from feasibility.engine.held import HeldSummary, HeldTotals, paused_gc
 from feasibility.engine.plan import Plan
 from feasibility.errors import InputError
 from feasibility.models.deal import Deal
+from feasibility.store.days_off import cache_folder
 from feasibility.workspace import LoadedCapacity, booking_names, read_bookings, read_capacity
 
-CACHE_ENV = "FEASIBILITY_CACHE_DIR"
 FORMAT = 1
 """Bumped whenever what the file holds, or what it means, changes."""
 
 
 def cache_file(capacity: LoadedCapacity) -> Path | None:
     """Where the cache of ``capacity``'s bookings folder lives (None: turned off)."""
-    folder = os.environ.get(CACHE_ENV)
+    folder = cache_folder()
     if folder is None:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        folder = str(Path(base) / "feasibility")
-    if not folder:
         return None
     try:
         where = str(capacity.bookings_dir.resolve())
     except (OSError, RuntimeError):  # a symlink loop: the bookings are read (and refused)
         return None
     key = hashlib.sha256(where.encode()).hexdigest()[:24]
-    return Path(folder) / f"held-{key}.json"
+    return folder / f"held-{key}.json"
 
 
 def stamp(capacity: LoadedCapacity) -> dict[str, Any] | None:

@@ -12,11 +12,7 @@ import typer
 from feasibility.cli.app import app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import AsOfOpt, CapacityOpt, CheckFormat, DebugOpt, as_of_date
-from feasibility.cli.show import show_check
 from feasibility.errors import InputError
-from feasibility.render import text
-from feasibility.store.bookings import BookRequest, book_deal, locked_workspace
-from feasibility.workspace import capacity_path, read_deal
 
 
 @app.command()
@@ -61,6 +57,11 @@ def book(
     """
 
     def body() -> int:
+        from feasibility.cli.show import show_check
+        from feasibility.render import text
+        from feasibility.store.bookings import BookRequest, book_deal, locked_workspace
+        from feasibility.workspace import capacity_path, read_deal
+
         who = by or os.environ.get("USER") or "unknown"
         hold = hold_until.date() if hold_until else None
         request = BookRequest(who, hold, accept_risk, force, reason, replace)

@@ -18,12 +18,6 @@ from feasibility.cli.options import (
     SvgOpt,
     as_of_date,
 )
-from feasibility.cli.show import show_check
-from feasibility.engine.check import check_deals
-from feasibility.render import export, timeline
-from feasibility.store.held_cache import plan_for_check
-from feasibility.verdicts import check_exit_code
-from feasibility.workspace import capacity_path, load_deals
 
 
 @app.command()
@@ -54,6 +48,13 @@ def check(
     """
 
     def body() -> int:
+        from feasibility.cli.show import show_check
+        from feasibility.engine.check import check_deals
+        from feasibility.render import export, timeline
+        from feasibility.store.held_cache import plan_for_check
+        from feasibility.verdicts import check_exit_code
+        from feasibility.workspace import capacity_path, load_deals
+
         loaded = load_deals(deals)
         day = as_of_date(as_of)
         ids = {d.deal.id for d in loaded}

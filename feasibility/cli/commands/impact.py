@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from feasibility.cli.app import app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import AsOfOpt, CapacityOpt, DebugOpt, as_of_date
-from feasibility.cli.output import emit
-from feasibility.engine.impact import compare, workspace_at
 from feasibility.errors import ExitCode, UsageError
-from feasibility.render import impact as render
-from feasibility.workspace import Workspace, capacity_path, load_workspace
+
+if TYPE_CHECKING:
+    from feasibility.workspace import Workspace
 
 
 class ImpactFormat(StrEnum):
@@ -70,6 +69,11 @@ def impact(
     """
 
     def body() -> int:
+        from feasibility.cli.output import emit
+        from feasibility.engine.impact import compare
+        from feasibility.render import impact as render
+        from feasibility.workspace import load_workspace
+
         old, new = _versions(files or [], base, capacity)
         result = compare(old, load_workspace(new), as_of_date(as_of))
         renderers = {
@@ -86,6 +90,9 @@ def impact(
 def _versions(files: list[Path], base: str | None, capacity: Path | None) -> tuple[Workspace, Path]:
     """The old version (with its own bookings) and the path of the new one, from OLD NEW
     or --base REF [FILE]."""
+    from feasibility.engine.impact import workspace_at
+    from feasibility.workspace import capacity_path, load_workspace
+
     if base is None:
         if len(files) != 2 or capacity is not None:
             raise UsageError("give two capacity files, OLD NEW, or --base GIT_REF [FILE]")

@@ -11,8 +11,6 @@ from feasibility.cli.app import app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import DebugOpt
 from feasibility.errors import ExitCode
-from feasibility.scaffold import CAPACITY, scaffold
-from feasibility.workspace import today
 
 
 @app.command()
@@ -38,6 +36,9 @@ def init(
     """
 
     def body() -> int:
+        from feasibility.scaffold import CAPACITY, scaffold
+        from feasibility.workspace import today
+
         done = scaffold(folder, today(), force=force)
         for rel in done.written:
             typer.echo(f"wrote {folder / rel}")

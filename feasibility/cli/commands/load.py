@@ -12,11 +12,8 @@ import typer
 from feasibility.cli.app import app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import AsOfOpt, CapacityOpt, DebugOpt, HtmlOpt, SvgOpt, as_of_date
-from feasibility.cli.output import emit
-from feasibility.engine.load import DEFAULT_WEEKS, load_report
+from feasibility.engine.weeks import DEFAULT_WEEKS
 from feasibility.errors import ExitCode
-from feasibility.render import export, heatmap
-from feasibility.workspace import capacity_path, load_deals, load_workspace
 
 
 class LoadFormat(StrEnum):
@@ -65,6 +62,11 @@ def load(
     """
 
     def body() -> int:
+        from feasibility.cli.output import emit
+        from feasibility.engine.load import load_report
+        from feasibility.render import export, heatmap
+        from feasibility.workspace import capacity_path, load_deals, load_workspace
+
         workspace = load_workspace(capacity_path(capacity))
         overlay = load_deals([deal])[0].deal if deal else None
         result = load_report(

@@ -11,12 +11,6 @@ import typer
 from feasibility.cli.app import app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import AsOfOpt, CapacityOpt, DebugOpt, as_of_date
-from feasibility.cli.output import emit, progress
-from feasibility.engine.pipeline import check_pipeline
-from feasibility.io.pipeline_csv import parse_columns, read_pipeline
-from feasibility.render import pipeline as render
-from feasibility.verdicts import EXIT
-from feasibility.workspace import capacity_path, load_workspace
 
 
 class PipelineFormat(StrEnum):
@@ -56,6 +50,17 @@ def pipeline(
             "per deal; without it, the heuristic's dates).",
         ),
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes that check the deals alone in parallel (if all close runs in "
+            "order, in one) [default: the machine's cores].",
+            show_default=False,
+        ),
+    ] = None,
     debug: DebugOpt = False,
 ) -> None:
     """Check every deal of a CRM export, alone and as if the earlier ones closed.
@@ -64,11 +69,18 @@ def pipeline(
     """
 
     def body() -> int:
+        from feasibility.cli.output import emit, progress
+        from feasibility.engine.pipeline import check_pipeline, default_jobs
+        from feasibility.io.pipeline_csv import parse_columns, read_pipeline
+        from feasibility.render import pipeline as render
+        from feasibility.verdicts import EXIT
+        from feasibility.workspace import capacity_path, load_workspace
+
         columns = parse_columns(column or [])
         day = as_of_date(as_of)
         workspace = load_workspace(capacity_path(capacity))
         rows = read_pipeline(file, columns)
-        with progress(len(rows), "checking deals") as advance:
+        with progress(2 * len(rows), "checking deals alone, then if all close") as advance:
             result = check_pipeline(
                 workspace.capacity.model,
                 workspace.booked_deals,
@@ -77,6 +89,7 @@ def pipeline(
                 lines=[r.line for r in rows],
                 progress=advance,
                 exact=exact,
+                jobs=jobs or default_jobs(),
             )
         emit(render.pipeline_output(result, str(file), fmt.value))
         return EXIT[result.verdict]

@@ -10,8 +10,6 @@ from feasibility.cli.app import app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import CapacityOpt, DebugOpt
 from feasibility.errors import ExitCode, InputError
-from feasibility.store.bookings import release_booking
-from feasibility.workspace import capacity_path, read_capacity
 
 
 @app.command()
@@ -26,6 +24,9 @@ def release(
     """
 
     def body() -> int:
+        from feasibility.store.bookings import release_booking
+        from feasibility.workspace import capacity_path, read_capacity
+
         loaded, problems = read_capacity(capacity_path(capacity))
         if loaded is None:
             raise InputError(problems)

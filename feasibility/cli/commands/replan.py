@@ -11,12 +11,7 @@ import typer
 from feasibility.cli.app import app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import AsOfOpt, CapacityOpt, DebugOpt, as_of_date
-from feasibility.cli.output import emit
-from feasibility.engine.commitments import replan_bookings
 from feasibility.errors import ExitCode
-from feasibility.render import replan as render
-from feasibility.store.bookings import known_ids, locked_workspace, write_plans
-from feasibility.workspace import capacity_path
 
 
 class ReplanFormat(StrEnum):
@@ -25,13 +20,6 @@ class ReplanFormat(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
-
-
-_RENDERERS = {
-    ReplanFormat.text: render.replan_text,
-    ReplanFormat.json: render.replan_json,
-    ReplanFormat.markdown: render.replan_markdown,
-}
 
 
 @app.command()
@@ -56,6 +44,12 @@ def replan(
     """
 
     def body() -> int:
+        from feasibility.cli.output import emit
+        from feasibility.engine.commitments import replan_bookings
+        from feasibility.render import replan as render
+        from feasibility.store.bookings import known_ids, locked_workspace, write_plans
+        from feasibility.workspace import capacity_path
+
         day = as_of_date(as_of)
         with locked_workspace(capacity_path(capacity)) as workspace:
             named = known_ids(workspace, ids or [])

@@ -9,7 +9,6 @@ import typer
 from feasibility.cli.app import app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import DebugOpt
-from feasibility.cli.output import emit
 from feasibility.errors import ExitCode
 from feasibility.schemas import SchemaName, schema_json
 
@@ -25,6 +24,8 @@ def schema(
     """
 
     def body() -> int:
+        from feasibility.cli.output import emit
+
         emit(schema_json(name))
         return ExitCode.OK
 

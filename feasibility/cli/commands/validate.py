@@ -10,11 +10,7 @@ import typer
 from feasibility.cli.app import app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import AsOfOpt, CapacityOpt, DebugOpt, ValidateFormat, as_of_date
-from feasibility.cli.output import emit
 from feasibility.errors import ExitCode
-from feasibility.render import github, json_out, text
-from feasibility.validation.report import validate_workspace
-from feasibility.workspace import capacity_path
 
 
 @app.command()
@@ -37,6 +33,11 @@ def validate(
     """
 
     def body() -> int:
+        from feasibility.cli.output import emit
+        from feasibility.render import github, json_out, text
+        from feasibility.validation.report import validate_workspace
+        from feasibility.workspace import capacity_path
+
         report = validate_workspace(capacity_path(capacity), files or [], as_of_date(as_of))
         if fmt is ValidateFormat.json:
             emit(json_out.validate_json(report, strict=strict))

@@ -1,0 +1,139 @@
+"""Public holidays, cached between runs: the `holidays` package imports its whole registry of
+countries (about 100 ms) to give one country's days, so the days it gives each country,
+subdivision and year, and whether it knows a country and subdivision, are kept in a JSON
+file in the user's cache folder.
+
+The file is named after the installed `holidays` version and holds that version, so an
+upgrade is a miss. An entry is used only when it has the exact shape this module writes;
+anything else (a file that is missing, unreadable, corrupt or from another version, or an
+entry of another shape) is a miss: the package is asked and the answer written back, and a
+folder that cannot be written is no error. The package's answer is what is stored, in its
+order, so a hit gives exactly what a miss gives.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import secrets
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+CACHE_ENV = "FEASIBILITY_CACHE_DIR"
+FORMAT = 1
+"""Bumped whenever what the file holds, or what it means, changes."""
+
+
+def cache_folder() -> Path | None:
+    """The user's cache folder of feasibility: ``$FEASIBILITY_CACHE_DIR``, else the platform's
+    (platformdirs; ``~/.cache/feasibility`` on Linux); None when that variable is empty."""
+    folder = os.environ.get(CACHE_ENV)
+    if folder is None:
+        import platformdirs
+
+        folder = platformdirs.user_cache_dir("feasibility", appauthor=False)
+    return Path(folder) if folder else None
+
+
+@lru_cache(maxsize=1)
+def _version() -> str:
+    return metadata.version("holidays")
+
+
+def _file() -> Path | None:
+    folder = cache_folder()
+    return None if folder is None else folder / f"holidays-{_version()}.json"
+
+
+def _key(*parts: object) -> str:
+    return json.dumps(parts)
+
+
+@lru_cache(maxsize=1)
+def _entries() -> dict[str, Any]:
+    """The cached entries of this `holidays` version ({} on any miss)."""
+    path = _file()
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return {}
+    entries = data.get("entries")
+    if data.get("holidays") != _version() or not isinstance(entries, dict):
+        return {}
+    return entries
+
+
+def _store(key: str, value: Any) -> None:
+    """Add one entry, to the file too (merged with what another process wrote meanwhile)."""
+    path = _file()
+    if path is not None:
+        _entries.cache_clear()
+        merged = {**_entries(), key: value}
+        text = json.dumps({"format": FORMAT, "holidays": _version(), "entries": merged})
+        temp = path.with_name(f".{path.name}.tmp-{secrets.token_hex(8)}")
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp.write_text(text, encoding="utf-8")
+            temp.replace(path)
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+    _entries()[key] = value
+
+
+def _days(value: Any) -> dict[dt.date, str] | None:
+    """A cached year's days, or None when the entry is not of the shape written."""
+    if not isinstance(value, list):
+        return None
+    out: dict[dt.date, str] = {}
+    for item in value:
+        match item:
+            case [str(day), str(name)]:
+                try:
+                    out[dt.date.fromisoformat(day)] = name
+                except ValueError:
+                    return None
+            case _:
+                return None
+    return out
+
+
+def holidays_of(country: str, subdivision: str | None, year: int) -> dict[dt.date, str]:
+    """Public holidays (observed days included) of a country/subdivision in one year, with
+    their names, in the order the `holidays` package gives them."""
+    key = _key("days", country, subdivision, year)
+    cached = _days(_entries().get(key))
+    if cached is not None:
+        return cached
+    import holidays
+
+    found = holidays.country_holidays(country, subdiv=subdivision, years=year, observed=True)
+    days = {day: str(name) for day, name in found.items()}
+    _store(key, [[d.isoformat(), n] for d, n in days.items()])
+    return days
+
+
+def region_problem(country: str, subdivision: str | None) -> str | None:
+    """None when the `holidays` package knows the country and subdivision; else what is wrong."""
+    key = _key("region", country, subdivision)
+    entries = _entries()
+    if key in entries and (entries[key] is None or isinstance(entries[key], str)):
+        cached: str | None = entries[key]
+        return cached
+    import holidays
+
+    if country not in holidays.registry.EntityLoader.get_country_codes():
+        problem: str | None = f"unknown holidays country '{country}'"
+    elif subdivision is not None and subdivision not in getattr(holidays, country).subdivisions:
+        problem = f"unknown subdivision '{subdivision}' of country '{country}'"
+    else:
+        problem = None
+    _store(key, problem)
+    return problem
