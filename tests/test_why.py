@@ -172,7 +172,7 @@ PLURAL_SLIPS = re.compile(r"\b1 (working days|days|errors|warnings|crews|kits|ho
 def test_no_count_of_one_reads_as_a_plural(cli: CliRunner) -> None:
     for path in sorted((REPO / "examples").glob("*.yaml")):
         for fmt in ("text", "markdown"):
-            out = cli("check", str(path), "--as-of", str(AS_OF), "--format", fmt).stdout
+            out = cli("check", str(path), "--as-of", str(AS_OF), "--format", fmt, "--why").stdout
             assert not PLURAL_SLIPS.search(out), (path, fmt, PLURAL_SLIPS.findall(out))
     model, d = waiting_for_stock(3)
     result = check_deals(model, [], [d], dt.date(2027, 3, 1)).deals[0]
