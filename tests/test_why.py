@@ -14,7 +14,7 @@ from feasibility.engine.commitments import build_plan
 from feasibility.engine.diagnose import dates_without_days_off, relaxed, without_days_off_plan
 from feasibility.engine.plan import prepare
 from feasibility.engine.result import DealResult
-from feasibility.models.capacity import CapacityFile
+from feasibility.models.capacity import CapacityFile, Closure
 from feasibility.models.deal import Deal
 from feasibility.workspace import Workspace, load_workspace
 from tests.conftest import AS_OF, REPO, CliRunner
@@ -207,3 +207,30 @@ def test_every_named_resource_material_or_calendar_relaxed_makes_its_line_earlie
             assert r.material is not None
             got = relaxed(plan, prepared, [], [r.material]).delivered[j]
         assert got is not None and plan.timeline.date(got) < now, r
+
+
+def test_a_day_off_is_named_only_when_working_it_alone_makes_the_line_earlier() -> None:
+    # The kit arrives Wednesday 03-10; the two-day step then needs 03-10 and 03-11. A
+    # closure on Thursday 03-11 pushes delivery to Friday; the one on Tuesday 03-09, right
+    # before the start, does not (the start waits for the kit anyway).
+    model, d = waiting_for_stock(20)
+    calendar = model.calendar.model_copy(
+        update={
+            "closures": [
+                Closure.model_validate(
+                    {"from": "2027-03-09", "to": "2027-03-09", "reason": "Inventory"}
+                ),
+                Closure.model_validate(
+                    {"from": "2027-03-11", "to": "2027-03-11", "reason": "Move"}
+                ),
+            ]
+        }
+    )
+    step = model.offerings[0].steps[0].model_copy(update={"days": 2})
+    offering = model.offerings[0].model_copy(update={"steps": [step]})
+    model = model.model_copy(update={"calendar": calendar, "offerings": [offering]})
+    result = check_deal(build_plan(model, [], dt.date(2027, 3, 1)), d)
+    assert result.earliest == dt.date(2027, 3, 12)
+    reason = next(r for r in result.reasons if r.code == "CALENDAR")
+    assert "Move (2027-03-11)" in reason.message and "Inventory" not in reason.message
+    assert "delivered 1 day earlier" in reason.message

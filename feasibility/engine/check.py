@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from feasibility.engine.commitments import build_plan
-from feasibility.engine.diagnose import dates_without_days_off, without_days_off_plan
+from feasibility.engine.diagnose import DaysOffTrial, without_days_off_plan
 from feasibility.engine.offers import counter_offers
 from feasibility.engine.plan import Plan, Prepared, other_bookings, prepare
 from feasibility.engine.reasons import scope_reasons, timed_line
@@ -57,7 +57,9 @@ def check_deal(plan: Plan, deal: Deal) -> DealResult:
     """Verdict, score, per-line dates, reasons and schedule of one deal (no offers)."""
     prepared = prepare(plan, deal)
     found = schedule_deal(plan, prepared)
-    days_off = _without_days_off(plan, deal) if _has_days_off(plan.model) else []
+    days_off = (
+        DaysOffTrial(plan, deal, without_days_off_plan(plan)) if _has_days_off(plan.model) else None
+    )
     out = found.out
     reasons: list[Reason] = []
     lines: list[LineResult] = []
@@ -99,11 +101,6 @@ def _has_days_off(model: CapacityFile) -> bool:
         or bool(model.calendar.closures)
         or any(c.holidays is not None or c.closures for c in own)
     )
-
-
-def _without_days_off(plan: Plan, deal: Deal) -> list[int | None]:
-    """Each expanded line's day were there no holidays or closures (CALENDAR reasons)."""
-    return dates_without_days_off(without_days_off_plan(plan), deal)
 
 
 def _schedule(plan: Plan, prepared: Prepared, out: Outcome) -> list[ScheduledStep]:

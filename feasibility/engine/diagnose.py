@@ -4,18 +4,21 @@ days off; each cause by counterfactual (relaxed, the line gets earlier)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from feasibility.engine.calendar import WorkCalendar
 from feasibility.engine.plan import Plan, Prepared, day_tables, prepare
 from feasibility.engine.scheduler import Outcome
 from feasibility.engine.search import search, used_materials, used_resources
 from feasibility.engine.state import CapacityState
-from feasibility.engine.timeline import Stock
+from feasibility.engine.timeline import ResourceDays, Stock, Timeline
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal
 from feasibility.wording import amount, plural, singular
+
+_T = TypeVar("_T")
 
 
 def line_resources(prepared: Prepared, j: int) -> list[str]:
@@ -62,6 +65,18 @@ def task_resources(prepared: Prepared, t: int) -> set[str]:
 def off_day(cal: WorkCalendar, day: dt.date) -> bool:
     """A weekday the calendar works, taken off by a holiday or closure."""
     return day.weekday() in cal.weekdays and not cal.works(day)
+
+
+def day_off_name(cals: Sequence[WorkCalendar], day: dt.date) -> str | None:
+    """What takes ``day`` off one of ``cals``: a closure's reason first (a holiday within a
+    closure is part of it), else the public holiday's name; None when the day is worked or
+    a plain weekend."""
+    off = [c for c in cals if off_day(c, day)]
+    for c in off:
+        for closure in c.closures:
+            if closure.from_ <= day <= closure.to:
+                return closure.reason or "closure"
+    return next((c.holiday_name(day) for c in off), None) or ("day off" if off else None)
 
 
 def supply(plan: Plan, material: str, day: int) -> str:
@@ -188,6 +203,54 @@ def without_days_off_plan(plan: Plan) -> Plan:
         works[r] = days.works[: len(free[r])]
     state = CapacityState(timeline, works, free, plan.state.stocks)
     return Plan(model, timeline, resources, state, plan.bookings)
+
+
+@dataclass
+class DaysOffTrial:
+    """What-if runs of a deal with days off worked: all of them, or a chosen few (day
+    indexes), each run once, by the search's priority rules."""
+
+    plan: Plan
+    deal: Deal
+    relaxed: Plan
+    """``plan`` with no holidays or closures (``without_days_off_plan``)."""
+    _runs: dict[frozenset[int] | None, list[int | None]] = field(default_factory=dict)
+
+    def dates(self, days: frozenset[int] | None = None) -> list[int | None]:
+        """Each expanded line's day with ``days`` worked (None: every day off)."""
+        if days not in self._runs:
+            plan = self.relaxed if days is None else worked_on(self.plan, self.relaxed, days)
+            self._runs[days] = dates_without_days_off(plan, self.deal)
+        return self._runs[days]
+
+
+def worked_on(plan: Plan, relaxed: Plan, days: frozenset[int]) -> Plan:
+    """``plan`` with its days off among ``days`` (day indexes) worked as in ``relaxed``
+    (whose grid may be shorter: it reaches the horizon sooner)."""
+    tl = plan.timeline
+    n = min(tl.ndays, relaxed.timeline.ndays)
+    chosen = sorted(d for d in days if 0 <= d < n)
+
+    def mixed(was: Sequence[_T], now: Sequence[_T]) -> list[_T]:
+        out = list(was)
+        for d in chosen:
+            out[d] = now[d]
+        return out
+
+    timeline = Timeline(
+        tl.start, tuple(mixed(tl.company_works, relaxed.timeline.company_works)), tl.calendar
+    )
+    resources: dict[str, ResourceDays] = {}
+    free: dict[str, list[float]] = {}
+    works: dict[str, tuple[bool, ...]] = {}
+    for r, was in plan.resources.items():
+        now = relaxed.resources[r]
+        works[r] = tuple(mixed(was.works, now.works))
+        capacity = tuple(mixed(was.capacity, now.capacity))
+        resources[r] = ResourceDays(was.resource, was.calendar, works[r], capacity)
+        free[r] = mixed(plan.state.free[r], relaxed.state.free[r])
+    state = CapacityState(timeline, works, free, plan.state.stocks)
+    return Plan(plan.model, timeline, resources, state, plan.bookings)
 
 
 def dates_without_days_off(relaxed_plan: Plan, deal: Deal) -> list[int | None]:

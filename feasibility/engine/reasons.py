@@ -7,7 +7,9 @@ from collections.abc import Sequence
 
 from feasibility.engine.calendar import WorkCalendar
 from feasibility.engine.diagnose import (
+    DaysOffTrial,
     bottleneck,
+    day_off_name,
     free_in_window,
     line_demand,
     line_resources,
@@ -68,11 +70,11 @@ def timed_line(
     j: int,
     found: Scheduled,
     scope: list[Reason],
-    without_days_off: Sequence[int | None] = (),
+    days_off: DaysOffTrial | None = None,
 ) -> tuple[LineResult, list[Reason]]:
     """The result of expanded line ``j`` and the reasons from its dates and load, from the
     deal's schedule, bounds and proofs (``found``) and each line's day were there no
-    holidays or closures (``without_days_off``, empty when the model has none)."""
+    holidays or closures (``days_off``, None when the model has none)."""
     out, bounds = found.out, found.bounds
     n = prepared.lines[j]
     line = prepared.deal.lines[n]
@@ -132,8 +134,8 @@ def timed_line(
             )
         )
     reasons += _material_reasons(plan, prepared, j, out, delivered)
-    if j < len(without_days_off):
-        reasons += _calendar_reasons(plan, prepared, j, out, without_days_off[j])
+    if days_off is not None:
+        reasons += _calendar_reasons(plan, prepared, j, out, days_off)
     reasons += _utilization_reasons(plan, prepared, j, delivered)
     codes = {r.code for r in reasons + scope}
     if due is None or delivered <= due:
@@ -165,16 +167,18 @@ MOST_NAMED = 6
 
 
 def _calendar_reasons(
-    plan: Plan, prepared: Prepared, j: int, out: Outcome, without: int | None
+    plan: Plan, prepared: Prepared, j: int, out: Outcome, trial: DaysOffTrial
 ) -> list[Reason]:
-    """CALENDAR: the holidays and closures that interrupt or hold up the line's steps (a day
-    off within a step, or right before it starts, on the calendars the step works by), when
-    the line would be earlier without any days off."""
+    """CALENDAR: the holidays and closures that hold up the line's steps (a day off within
+    a step, or right before it starts, on the calendars the step works by), each named only
+    when working it alone makes the line earlier; when none does alone but working every
+    day off does, all of them together."""
     delivered = out.delivered[j]
+    without = trial.dates()[j]
     if without is None or delivered is None or without >= delivered:
         return []
     tl = plan.timeline
-    named: dict[str, list[dt.date]] = {}
+    named: dict[str, list[int]] = {}
     for t in prepared.job.line_tasks[j]:
         placed = out.placements.get(t)
         if placed is None:
@@ -182,24 +186,38 @@ def _calendar_reasons(
         uses = task_resources(prepared, t)
         cals = [plan.resources[r].calendar for r in sorted(uses)] or [tl.calendar]
         for day in _days_off_around(tl, cals, placed.start, placed.finish):
-            name = next(c.holiday_name(day) for c in cals if off_day(c, day)) or "day off"
-            if day not in named.setdefault(name, []):
-                named[name].append(day)
-    if not named:
-        return []
-    ordered = sorted(named.items(), key=lambda kv: min(kv[1]))
-    texts = [_days_text(name, sorted(days)) for name, days in ordered]
+            name = day_off_name(cals, day) or "day off"
+            if tl.index(day) not in named.setdefault(name, []):
+                named[name].append(tl.index(day))
+    helping = {
+        name: days
+        for name, days in named.items()
+        if _earlier(trial.dates(frozenset(days))[j], delivered)
+    }
+    together = not helping
+    if not together:
+        without = trial.dates(frozenset(d for days in helping.values() for d in days))[j]
+        assert without is not None
+    ordered = sorted((helping or named).items(), key=lambda kv: min(kv[1]))
+    texts = [_days_text(name, sorted(tl.date(d) for d in days)) for name, days in ordered]
     if len(texts) > MOST_NAMED:
         texts = [*texts[:MOST_NAMED], f"and {len(texts) - MOST_NAMED} more"]
-    gain = (tl.date(delivered) - tl.date(without)).days
+    gain = plural((tl.date(delivered) - tl.date(without)).days, "day")
+    if together:
+        how = f"together: {', '.join(texts)}; without days off"
+    else:
+        how = f": {', '.join(texts)}; with {'it' if len(texts) == 1 else 'them'} worked"
     return [
         Reason(
             "CALENDAR",
-            f"days off hold up its steps: {', '.join(texts)}; without days off it would be "
-            f"delivered {plural(gain, 'day')} earlier",
+            f"days off hold up its steps{how} it would be delivered {gain} earlier",
             line=prepared.lines[j],
         )
     ]
+
+
+def _earlier(got: int | None, delivered: int) -> bool:
+    return got is not None and got < delivered
 
 
 def _days_off_around(

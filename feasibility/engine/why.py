@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from feasibility.engine.calendar import WorkCalendar
-from feasibility.engine.diagnose import off_day, supply, task_resources
+from feasibility.engine.diagnose import day_off_name, supply, task_resources
 from feasibility.engine.plan import Plan, Prepared
 from feasibility.engine.result import WhyCause, WhyLink
 from feasibility.engine.scheduler import MaterialWait, Outcome, Placement
@@ -124,7 +124,7 @@ def _work(
     message = f"{_label(task)}: {_dates(tl.date(p.start), tl.date(p.finish))} ({took}{since})"
     named: dict[str, list[int]] = {}
     for d in range(p.start, p.finish + 1):
-        name = _day_off(cal, tl.date(d))
+        name = day_off_name(cal, tl.date(d))
         if name is not None:
             named.setdefault(name, []).append(d)
     if named:
@@ -140,15 +140,6 @@ def _work(
         step.resource,
         days_off=_days_off_list(plan, named),
     )
-
-
-def _day_off(cals: Sequence[WorkCalendar], day: dt.date) -> str | None:
-    """The name of the holiday or closure that takes ``day`` off one of ``cals`` (None
-    when it is a working day or a plain weekend)."""
-    for c in cals:
-        if off_day(c, day):
-            return c.holiday_name(day) or "day off"
-    return None
 
 
 def _days_off_text(plan: Plan, named: dict[str, list[int]]) -> str:
@@ -192,7 +183,7 @@ def _gaps(
         date = tl.date(d)
         if d < stocked:
             days.append((d, _Day("material")))
-        elif (name := _day_off(cals, date)) is not None:
+        elif (name := day_off_name(cals, date)) is not None:
             days.append((d, _Day("calendar", name)))
         elif not all(c.works(date) for c in cals):
             days.append((d, _Day(None)))
