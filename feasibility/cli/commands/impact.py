@@ -83,9 +83,11 @@ def impact(
     finish(body, debug=debug)
 
 
-def _versions(files: list[Path], base: str | None, capacity: Path | None) -> tuple[Workspace, Path]:
-    """The old version (with its own bookings) and the path of the new one, from OLD NEW
-    or --base REF [FILE]."""
+def _versions(
+    files: list[Path], base: str | None, capacity: Path | None
+) -> tuple[Workspace | None, Path]:
+    """The old version (with its own bookings; None when the file is new at --base) and
+    the path of the new one, from OLD NEW or --base REF [FILE]."""
     if base is None:
         if len(files) != 2 or capacity is not None:
             raise UsageError("give two capacity files, OLD NEW, or --base GIT_REF [FILE]")
