@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,32 @@ def test_repository_files_point_editors_at_the_schemas() -> None:
         assert first.startswith("# yaml-language-server: $schema="), f
         target = first.split("$schema=", 1)[1]
         assert (f.parent / target).resolve().exists(), f"{f}: {target} does not exist"
+
+
+@pytest.mark.parametrize(
+    ("command", "usage"),
+    [
+        ("check", "feasibility check [OPTIONS] {DEAL}..."),
+        ("book", "feasibility book [OPTIONS] {DEAL}"),
+        ("release", "feasibility release [OPTIONS] {ID}"),
+        ("replan", "feasibility replan [OPTIONS] [ID]..."),
+        ("validate", "feasibility validate [OPTIONS] [DEAL]..."),
+        ("impact", "feasibility impact [OPTIONS] [FILE]..."),
+        ("pipeline", "feasibility pipeline [OPTIONS] {CSV}"),
+        ("init", "feasibility init [OPTIONS] [FOLDER]"),
+        ("load", "feasibility load [OPTIONS]"),
+    ],
+)
+def test_help_names_arguments_and_option_values_in_words(
+    cli: CliRunner, command: str, usage: str
+) -> None:
+    """Usage reads `DEAL`, `DATE`, `FILE`, never a Python type such as `<str>` or `<path>`."""
+    help_text = cli(command, "--help", env={"COLUMNS": "200"}).stdout
+    assert help_text.startswith(f"Usage: {usage}\n"), help_text
+    options = [line for line in help_text.splitlines() if line.lstrip().startswith("-")]
+    assert options
+    for line in options:
+        assert not re.search(r"<(str|path|int range|%Y-%m-%d|list\[\w+\])>", line), line
+    for option, value in (("--capacity", "FILE"), ("--as-of", "DATE")):
+        if option in help_text:
+            assert re.search(rf"{option} {value}\b", help_text), option

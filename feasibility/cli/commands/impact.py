@@ -39,6 +39,7 @@ def impact(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
+            metavar="FILE",
             help="OLD NEW capacity files; with --base, the capacity file "
             "[default: --capacity, $FEASIBILITY_CAPACITY or ./capacity.yaml].",
             show_default=False,
@@ -47,7 +48,10 @@ def impact(
     base: Annotated[
         str | None,
         typer.Option(
-            "--base", help="Compare with the file at this git revision.", show_default=False
+            "--base",
+            metavar="REV",
+            help="Compare with the file at this git revision.",
+            show_default=False,
         ),
     ] = None,
     capacity: CapacityOpt = None,
