@@ -179,3 +179,27 @@ def test_help_names_arguments_and_option_values_in_words(
     for option, value in (("--capacity", "FILE"), ("--as-of", "DATE")):
         if option in help_text:
             assert re.search(rf"{option} {value}\b", help_text), option
+
+
+def test_a_file_of_the_other_kind_is_named_by_its_top_level_keys(cli: CliRunner) -> None:
+    """The capacity file given as a deal, or a deal as the capacity file: one message that
+    says which kind it is and how to give it, not a dozen unknown keys."""
+    as_deal = cli("check", "capacity.yaml")
+    assert (as_deal.returncode, as_deal.stdout) == (2, "")
+    assert as_deal.stderr == (
+        "capacity.yaml:26:1: this is a capacity file (it has 'resources'), not a deal: give it "
+        "with --capacity FILE (or $FEASIBILITY_CAPACITY) and give deal files as arguments\n"
+    )
+    validated = cli("validate", "capacity.yaml")
+    assert validated.returncode == 1
+    assert validated.stdout.count("error:") == 1
+    assert "capacity.yaml:26:1: error: this is a capacity file (it has 'resources')" in (
+        validated.stdout
+    )
+    as_capacity = cli("check", "examples/late.yaml", "--capacity", "examples/late.yaml")
+    assert as_capacity.returncode == 2
+    assert as_capacity.stderr == (
+        "examples/late.yaml:22:1: this is a deal file (it has 'lines'), not a capacity file: "
+        "give it as a DEAL argument and the capacity file with --capacity FILE "
+        "(or $FEASIBILITY_CAPACITY)\n"
+    )
