@@ -100,13 +100,44 @@ def deal_from_document(
     ``capacity``, offerings and features are not looked up."""
     deal, problems = validate_document(doc, Deal)
     if deal is None:
-        return None, problems
+        message = CAPACITY_AS_BOOKING if booking else AS_CAPACITY
+        return None, _wrong_kind(doc, CAPACITY_KEYS, DEAL_KEYS, message) or problems
     problems = deal_references(doc, deal, capacity.model) if capacity else []
     if booking:
         problems += _booking_problems(path, doc, deal)
     # The deal holds what the data said: the document keeps only its text (for positions),
     # which at 10,000 bookings is a third of what the data would take.
     return (None if problems else LoadedDeal(path, doc.released(), deal)), problems
+
+
+CAPACITY_KEYS = ("resources", "offerings", "calendar", "materials", "reservations", "policy")
+"""Top-level keys only a capacity file has."""
+DEAL_KEYS = ("lines", "customer", "owner")
+"""Top-level keys only a deal file has."""
+AS_CAPACITY = (
+    "this is a capacity file (it has '{key}'), not a deal: give it with --capacity FILE "
+    "(or $FEASIBILITY_CAPACITY) and give deal files as arguments"
+)
+CAPACITY_AS_BOOKING = (
+    "this is a capacity file (it has '{key}'), not a booking: move it out of the bookings folder"
+)
+AS_DEAL = (
+    "this is a deal file (it has '{key}'), not a capacity file: give it as a DEAL argument and "
+    "the capacity file with --capacity FILE (or $FEASIBILITY_CAPACITY)"
+)
+
+
+def _wrong_kind(
+    doc: Document, theirs: tuple[str, ...], ours: tuple[str, ...], message: str
+) -> list[Problem]:
+    """One problem saying what kind of file ``doc`` is, when its top-level keys are those
+    of the other kind (``theirs``) and none of this kind's (``ours``); else none."""
+    keys = doc.data if isinstance(doc.data, dict) else {}
+    found = [k for k in theirs if k in keys]
+    if not found or any(k in keys for k in ours):
+        return []
+    line, column = doc.where((found[0],), prefer_key=True)
+    return [Problem(doc.file, line, column, message.format(key=found[0]))]
 
 
 def deal_references(doc: Document, deal: Deal, model: CapacityFile) -> list[Problem]:
@@ -345,6 +376,6 @@ def capacity_from_document(
     ``read_capacity``; ``path`` is where the file stands (its bookings folder is beside it)."""
     model, problems = validate_document(doc, CapacityFile)
     if model is None:
-        return None, problems
+        return None, _wrong_kind(doc, DEAL_KEYS, CAPACITY_KEYS, AS_DEAL) or problems
     problems = check_capacity(doc, model)
     return (None if problems else LoadedCapacity(path, doc, model)), problems

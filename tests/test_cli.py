@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,56 @@ def test_repository_files_point_editors_at_the_schemas() -> None:
         assert first.startswith("# yaml-language-server: $schema="), f
         target = first.split("$schema=", 1)[1]
         assert (f.parent / target).resolve().exists(), f"{f}: {target} does not exist"
+
+
+@pytest.mark.parametrize(
+    ("command", "usage"),
+    [
+        ("check", "feasibility check [OPTIONS] {DEAL}..."),
+        ("book", "feasibility book [OPTIONS] {DEAL}"),
+        ("release", "feasibility release [OPTIONS] {ID}"),
+        ("replan", "feasibility replan [OPTIONS] [ID]..."),
+        ("validate", "feasibility validate [OPTIONS] [DEAL]..."),
+        ("impact", "feasibility impact [OPTIONS] [FILE]..."),
+        ("pipeline", "feasibility pipeline [OPTIONS] {CSV}"),
+        ("init", "feasibility init [OPTIONS] [FOLDER]"),
+        ("load", "feasibility load [OPTIONS]"),
+    ],
+)
+def test_help_names_arguments_and_option_values_in_words(
+    cli: CliRunner, command: str, usage: str
+) -> None:
+    """Usage reads `DEAL`, `DATE`, `FILE`, never a Python type such as `<str>` or `<path>`."""
+    help_text = cli(command, "--help", env={"COLUMNS": "200"}).stdout
+    assert help_text.startswith(f"Usage: {usage}\n"), help_text
+    options = [line for line in help_text.splitlines() if line.lstrip().startswith("-")]
+    assert options
+    for line in options:
+        assert not re.search(r"<(str|path|int range|%Y-%m-%d|list\[\w+\])>", line), line
+    for option, value in (("--capacity", "FILE"), ("--as-of", "DATE")):
+        if option in help_text:
+            assert re.search(rf"{option} {value}\b", help_text), option
+
+
+def test_a_file_of_the_other_kind_is_named_by_its_top_level_keys(cli: CliRunner) -> None:
+    """The capacity file given as a deal, or a deal as the capacity file: one message that
+    says which kind it is and how to give it, not a dozen unknown keys."""
+    as_deal = cli("check", "capacity.yaml")
+    assert (as_deal.returncode, as_deal.stdout) == (2, "")
+    assert as_deal.stderr == (
+        "capacity.yaml:26:1: this is a capacity file (it has 'resources'), not a deal: give it "
+        "with --capacity FILE (or $FEASIBILITY_CAPACITY) and give deal files as arguments\n"
+    )
+    validated = cli("validate", "capacity.yaml")
+    assert validated.returncode == 1
+    assert validated.stdout.count("error:") == 1
+    assert "capacity.yaml:26:1: error: this is a capacity file (it has 'resources')" in (
+        validated.stdout
+    )
+    as_capacity = cli("check", "examples/late.yaml", "--capacity", "examples/late.yaml")
+    assert as_capacity.returncode == 2
+    assert as_capacity.stderr == (
+        "examples/late.yaml:22:1: this is a deal file (it has 'lines'), not a capacity file: "
+        "give it as a DEAL argument and the capacity file with --capacity FILE "
+        "(or $FEASIBILITY_CAPACITY)\n"
+    )

@@ -333,8 +333,8 @@ def test_a_capacity_file_in_a_subfolder(cli: CliRunner, repo: Path) -> None:
         ),
         (
             ("--base", "HEAD", "examples/new.yaml"),
-            "error: cannot read examples/new.yaml at HEAD from git: path 'examples/new.yaml' "
-            "does not exist in 'HEAD'\n",
+            "examples/new.yaml:1:1: cannot read: No such file or directory; check the path and "
+            "its permissions\n",
         ),
         (
             ("--base", "HEAD", "nowhere/capacity.yaml"),
@@ -355,6 +355,28 @@ def test_usage_errors(
         assert done.stderr == message
     else:
         assert "Invalid value for '--format' / '-f'" in done.stderr
+
+
+def test_a_capacity_file_new_since_the_base_takes_every_booking_as_added(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    """The first pull request that adds capacity.yaml: no base version, nothing got worse."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "empty")
+    repository_copy(repo)
+    bookings = sorted(p.stem for p in (repo / "bookings").glob("*.yaml"))
+    assert bookings
+    done = impact(cli, repo, "--base", "HEAD", "--format", "json")
+    assert (done.returncode, done.stderr) == (0, ""), done.stderr
+    out = json.loads(done.stdout)
+    assert (out["changed"], out["removed"]) == ([], [])
+    assert sorted(b["deal"] for b in out["added"]) == bookings
+    text = impact(cli, repo, "--base", "HEAD")
+    assert text.returncode == 0
+    assert text.stdout.startswith("capacity.yaml compared with no earlier version, as of ")
+    assert f"{len(bookings)} added" in text.stdout
 
 
 def test_outside_a_git_repository(cli: CliRunner, repo: Path) -> None:

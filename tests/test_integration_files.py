@@ -7,24 +7,31 @@ and its run steps are executed in a clone whose base branch is `origin/main`.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from feasibility import __version__
 from tests.conftest import REPO, CliRunner
 
 HOOKS = REPO / ".pre-commit-hooks.yaml"
 WORKFLOW = REPO / "examples" / "ci" / "feasibility.yml"
 PRE_COMMIT_CONFIG = REPO / "examples" / "ci" / ".pre-commit-config.yaml"
 PROJECT_FILES = ["pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "feasibility"]
+EXAMPLE_REPO = "https://github.com/your-org/feasibility"
+"""Where the examples say to get feasibility from (a team puts its own copy's address)."""
+RELEASE_TAG = f"v{__version__}"
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",
     "GIT_AUTHOR_EMAIL": "test@example.com",
@@ -107,10 +114,9 @@ def test_pre_commit_accepts_the_hook_and_the_example_config(tmp_path: Path) -> N
     assert [h["id"] for h in repo["hooks"]] == ["feasibility-validate"]
 
 
-def test_the_hook_runs_through_pre_commit(cli: CliRunner, tmp_path: Path) -> None:
-    """pre-commit installs the hook from a git repository of this project (pip, offline from
-    the machine's package index) and runs it on a team repository's staged files."""
-    env = environment(tmp_path, PRE_COMMIT_HOME=str(tmp_path / "cache"))
+def project_clone(tmp_path: Path, env: dict[str, str]) -> Path:
+    """A git repository of this project's files, its commit tagged as the release of
+    ``__version__`` (what the lead tags on merging), the way users get it."""
     source = tmp_path / "feasibility-src"
     source.mkdir()
     for name in PROJECT_FILES:
@@ -122,14 +128,22 @@ def test_the_hook_runs_through_pre_commit(cli: CliRunner, tmp_path: Path) -> Non
     git(source, env, "init", "-q")
     git(source, env, "add", "-A")
     git(source, env, "commit", "-q", "-m", "feasibility")
-    rev = git(source, env, "rev-parse", "HEAD")
+    git(source, env, "tag", RELEASE_TAG)
+    return source
+
+
+def test_the_hook_runs_through_pre_commit(cli: CliRunner, tmp_path: Path) -> None:
+    """pre-commit installs the hook from a git repository of this project at the example's
+    `rev` (pip, offline from the machine's package index) and runs it on a team
+    repository's staged files."""
+    env = environment(tmp_path, PRE_COMMIT_HOME=str(tmp_path / "cache"))
+    source = project_clone(tmp_path, env)
+    example = PRE_COMMIT_CONFIG.read_text()
+    assert EXAMPLE_REPO in example
 
     team = tmp_path / "team"
     assert cli("init", team).returncode == 0
-    (team / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {source}\n    rev: {rev}\n    hooks:\n"
-        "      - id: feasibility-validate\n"
-    )
+    (team / ".pre-commit-config.yaml").write_text(example.replace(EXAMPLE_REPO, str(source)))
     git(team, env, "init", "-q")
     git(team, env, "add", "-A")
 
@@ -170,7 +184,47 @@ def test_the_hook_runs_through_pre_commit(cli: CliRunner, tmp_path: Path) -> Non
     assert re.search(r"^feasibility validate\.+\(no files to check\)Skipped$", skipped.stdout, re.M)
 
 
+# --- the release the examples install ----------------------------------------------------
+
+
+def test_the_examples_install_this_project_at_its_release_tag() -> None:
+    """The distribution is ours (the name `feasibility` on the package index is another
+    project's); the workflow and the pre-commit example both name the tag of this version,
+    and the CHANGELOG has its entry."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert project["name"] == "deal-feasibility"
+    assert metadata.version("deal-feasibility") == __version__
+    assert load(WORKFLOW)["env"]["FEASIBILITY_PACKAGE"] == (
+        f"deal-feasibility @ git+{EXAMPLE_REPO}@{RELEASE_TAG}"
+    )
+    (repo,) = load(PRE_COMMIT_CONFIG)["repos"]
+    assert (repo["repo"], repo["rev"]) == (EXAMPLE_REPO, RELEASE_TAG)
+    changelog = (REPO / "CHANGELOG.md").read_text()
+    assert re.search(rf"^## \[{re.escape(__version__)}\] - tag `{RELEASE_TAG}`", changelog, re.M)
+    for text in (REPO / "README.md").read_text(), (REPO / "examples/ci/README.md").read_text():
+        assert not re.search(r"pip install(\s+-\S+)*\s+[\"']?feasibility\b(?!-)", text)
+
+
 # --- examples/ci/feasibility.yml --------------------------------------------------------------
+
+BEFORE = "0123456789abcdef0123456789abcdef01234567"
+"""A stand-in for the commit before a push (the test puts the real one in its place)."""
+
+
+def expressions(event: str, before: str) -> dict[str, Any]:
+    """The values of the workflow's `${{ }}` expressions on a push to main or a pull request
+    into main, as GitHub evaluates them; a new expression must be added here."""
+    pr = event == "pull_request"
+    return {
+        "${{ !cancelled() }}": True,
+        "${{ !cancelled() && github.event_name == 'pull_request' }}": pr,
+        "${{ github.event_name == 'pull_request' && format('origin/{0}', github.base_ref) "
+        "|| github.event.before }}": "origin/main" if pr else before,
+        "${{ github.base_ref }}": "main" if pr else "",
+        "${{ github.event.pull_request.number }}": "7" if pr else "",
+        "${{ github.repository }}": "team/capacity",
+        "${{ github.token }}": "token",
+    }
 
 
 def workflow_steps() -> list[dict[str, Any]]:
@@ -180,36 +234,55 @@ def workflow_steps() -> list[dict[str, Any]]:
     return steps
 
 
-def feasibility_commands() -> list[tuple[list[str], dict[str, str]]]:
-    """Each `feasibility ...` run step as its words (quotes removed) and its own env."""
+def feasibility_commands() -> list[list[str]]:
+    """Each `feasibility ...` command of the run steps as its words (quotes removed), up to
+    a redirection or `||`."""
     out = []
     for step in workflow_steps():
-        words = shlex.split(step.get("run", ""))
-        if words[:1] == ["feasibility"]:
-            out.append((words, step.get("env", {})))
+        for line in step.get("run", "").splitlines():
+            if line.startswith("feasibility "):
+                words = shlex.split(line)
+                cut = [i for i, w in enumerate(words) if w in {">", ">>", "||"}]
+                out.append(words[: cut[0]] if cut else words)
     return out
 
 
-def test_workflow_triggers_on_pull_requests_touching_capacity_or_bookings() -> None:
+def test_workflow_checks_pushes_and_pull_requests_with_least_permissions() -> None:
     data = load(WORKFLOW)
     on = data.get("on", data.get(True))  # YAML 1.1 reads the key `on` as true
-    assert on == {"pull_request": {"paths": ["capacity.yaml", "bookings/**"]}}
-    assert data["permissions"] == {"contents": "read"}
+    paths = ["capacity.yaml", "bookings/**"]
+    assert on == {"push": {"branches": ["main"], "paths": paths}, "pull_request": {"paths": paths}}
+    assert data["permissions"] == {}
+    (job,) = data["jobs"].values()
+    assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
     steps = workflow_steps()
-    assert steps[0] == {"uses": "actions/checkout@v4", "with": {"fetch-depth": 0}}
-    assert steps[1] == {"uses": "actions/setup-python@v5", "with": {"python-version": "3.11"}}
+    assert re.fullmatch(r"actions/checkout@[0-9a-f]{40}", steps[0]["uses"])
+    assert steps[0]["with"] == {"fetch-depth": 0, "persist-credentials": False}
+    assert re.fullmatch(r"actions/setup-python@[0-9a-f]{40}", steps[1]["uses"])
     assert steps[2]["run"] == 'python -m pip install "$FEASIBILITY_PACKAGE"'
-    assert data["env"]["FEASIBILITY_PACKAGE"].startswith("feasibility")
+
+
+def test_zizmor_finds_nothing_in_the_workflow() -> None:
+    """A real linter of GitHub Actions workflows (offline: no look-ups of the actions)."""
+    zizmor = Path(sys.executable).parent / "zizmor"
+    done = subprocess.run(
+        [str(zizmor), "--offline", "--persona=auditor", "--no-progress", str(WORKFLOW)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No findings to report" in done.stdout
 
 
 def test_workflow_runs_validate_and_impact_with_options_that_exist(cli: CliRunner) -> None:
     commands = feasibility_commands()
-    assert [words for words, _ in commands] == [
+    assert commands == [
         ["feasibility", "validate", "--format", "github"],
-        ["feasibility", "impact", "--base", "origin/$BASE_REF", "--format", "github"],
+        ["feasibility", "impact", "--base", "$BASE", "--format", "github"],
+        ["feasibility", "impact", "--base", "origin/$BASE_REF", "--format", "markdown"],
     ]
-    assert commands[1][1] == {"BASE_REF": "${{ github.base_ref }}"}
-    for words, _ in commands:
+    for words in commands:
         help_text = cli(words[1], "--help", env={"COLUMNS": "200"}).stdout
         for i, word in enumerate(words[2:], start=2):
             if word.startswith("--"):
@@ -218,10 +291,98 @@ def test_workflow_runs_validate_and_impact_with_options_that_exist(cli: CliRunne
                     assert re.search(rf"--format <[a-z|]*\b{words[i + 1]}\b", help_text)
 
 
+def test_the_install_step_resolves_to_this_project(tmp_path: Path) -> None:
+    """The install step (with pip's --dry-run added) against a clone of this project at the
+    release tag: the requirement resolves to deal-feasibility of this version."""
+    env = environment(tmp_path)
+    source = project_clone(tmp_path, env)
+    package = load(WORKFLOW)["env"]["FEASIBILITY_PACKAGE"].replace(
+        EXAMPLE_REPO, f"file://localhost{source}"
+    )
+    report = tmp_path / "report.json"
+    dry_run = f" --dry-run --no-deps --ignore-installed --report {report}"
+    done = subprocess.run(
+        ["bash", "-e", "-c", workflow_steps()[2]["run"] + dry_run],
+        env={**env, "FEASIBILITY_PACKAGE": package},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    (install,) = json.loads(report.read_text())["install"]
+    assert (install["metadata"]["name"], install["metadata"]["version"]) == (
+        "deal-feasibility",
+        __version__,
+    )
+    assert install["download_info"]["vcs_info"]["requested_revision"] == RELEASE_TAG
+
+
+FAKE_GH = """#!/usr/bin/env python3
+import json, pathlib, sys
+state = pathlib.Path(__file__).with_name("comments.json")
+comments = json.loads(state.read_text()) if state.exists() else []
+args = sys.argv[1:]
+with state.with_name("calls.log").open("a") as log:
+    log.write(" ".join(a for a in args if not a.startswith("body=")) + "\\n")
+if "--paginate" in args:
+    jq = args[args.index("--jq") + 1]
+    marker = jq.split('startswith("')[1].split('")')[0]
+    for c in comments:
+        if c["body"].startswith(marker):
+            print(c["id"])
+else:
+    body = pathlib.Path(args[-1].removeprefix("body=@")).read_text()
+    if args[2] == "PATCH":
+        cid = int(args[3].rsplit("/", 1)[1])
+        comments = [dict(c, body=body) if c["id"] == cid else c for c in comments]
+    else:
+        comments.append({"id": 100 + len(comments), "body": body})
+    state.write_text(json.dumps(comments))
+"""
+
+
+SHELLS = {
+    "": ["bash", "-e", "-c"],
+    "bash": ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c"],
+}
+"""How the runner starts a run step: its default shell, and `shell: bash` (with pipefail)."""
+
+
+def run_steps(work: Path, env: dict[str, str], event: str, before: str) -> list[Any]:
+    """The workflow's steps after the install, as the runner runs them for ``event``: each
+    `if:` and `${{ }}` evaluated, in the step's shell and env; None for a skipped step."""
+    values = expressions(event, before)
+    results: list[Any] = []
+    for step in workflow_steps()[3:]:
+        if not values[step.get("if", "${{ !cancelled() }}")]:
+            results.append(None)
+            continue
+        step_env = {k: str(values.get(v, v)) for k, v in step.get("env", {}).items()}
+        assert not any("${{" in v for v in step_env.values()), step_env
+        results.append(
+            subprocess.run(
+                [*SHELLS[step.get("shell", "")], step["run"]],
+                cwd=work,
+                env={**env, **step_env},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        )
+    return results
+
+
 def test_workflow_steps_run_in_a_pull_request_clone(cli: CliRunner, tmp_path: Path) -> None:
     """The run steps, executed as the runner would in a clone of a pull request that cuts
-    capacity: validate and impact annotate the booking whose plan the cut breaks, exit 1."""
+    capacity: validate and impact annotate the booking whose plan the cut breaks, exit 1;
+    the impact comment is posted once, then updated in place (`gh` is a stand-in)."""
+    gh_bin = tmp_path / "gh-bin"
+    gh_bin.mkdir()
+    (gh_bin / "gh").write_text(FAKE_GH)
+    (gh_bin / "gh").chmod(0o755)
     env = environment(tmp_path)
+    env["PATH"] = f"{gh_bin}{os.pathsep}{env['PATH']}"
     origin = tmp_path / "origin.git"
     git(tmp_path, env, "init", "-q", "--bare", str(origin))
     work = tmp_path / "work"
@@ -245,22 +406,7 @@ def test_workflow_steps_run_in_a_pull_request_clone(cli: CliRunner, tmp_path: Pa
     capacity.write_text(text.replace("    per_day: 16", "    per_day: 4", 1))
     git(work, env, "commit", "-q", "-am", "fewer engineers")
 
-    results = []
-    for step in workflow_steps()[3:]:
-        step_env = {
-            k: v.replace("${{ github.base_ref }}", "main") for k, v in step.get("env", {}).items()
-        }
-        results.append(
-            subprocess.run(
-                ["bash", "-e", "-c", step["run"]],
-                cwd=work,
-                env={**env, **step_env},
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-        )
-    validate, impact = results
+    validate, impact, comment = run_steps(work, env, "pull_request", BEFORE)
     # The cut breaks T-1's plan: validate fails the check and names the step, the day and
     # what re-planning gives.
     assert validate.returncode == 1, validate.stderr
@@ -275,3 +421,31 @@ def test_workflow_steps_run_in_a_pull_request_clone(cli: CliRunner, tmp_path: Pa
         "owner Sam Reyes <sam@example.com>): line 0 (standard-install x6"
     ), impact.stdout
     assert re.search(r"\ncapacity\.yaml: 1 bookings? got worse\b.*\n\Z", impact.stdout)
+    assert comment.returncode == 0, comment.stdout + comment.stderr
+    markdown = cli("impact", "--base", "origin/main", "--format", "markdown", cwd=work).stdout
+    assert markdown.startswith("### ") and "| T-1 | Acme |" in markdown
+    posted = [{"id": 100, "body": "<!-- feasibility impact -->\n" + markdown}]
+    assert json.loads((gh_bin / "comments.json").read_text()) == posted
+
+    capacity.write_text(text)
+    git(work, env, "commit", "-q", "-am", "the engineers back")
+    *_, again = run_steps(work, env, "pull_request", BEFORE)
+    assert again.returncode == 0, again.stdout + again.stderr
+    (updated,) = json.loads((gh_bin / "comments.json").read_text())
+    assert updated["id"] == 100 and updated["body"] != posted[0]["body"]
+    calls = (gh_bin / "calls.log").read_text().splitlines()
+    assert [c.split()[:3] for c in calls] == [
+        ["api", "--paginate", "repos/team/capacity/issues/7/comments"],
+        ["api", "--method", "POST"],
+        ["api", "--paginate", "repos/team/capacity/issues/7/comments"],
+        ["api", "--method", "PATCH"],
+    ]
+    assert calls[3].split()[3] == "repos/team/capacity/issues/comments/100"
+
+    # The cut pushed to main: checked against the commit before the push, no comment.
+    git(work, env, "checkout", "-q", "main")
+    before = git(work, env, "rev-parse", "HEAD")
+    git(work, env, "merge", "-q", "--ff-only", "cut-capacity~1")  # the cut alone
+    validate, impact, skipped = run_steps(work, env, "push", before)
+    assert (validate.returncode, impact.returncode, skipped) == (1, 1, None)
+    assert impact.stdout.startswith("::warning file=bookings/T-1.yaml,line=5,col=5,"), impact.stdout

@@ -28,6 +28,7 @@ CapacityOpt = Annotated[
     typer.Option(
         "--capacity",
         "-c",
+        metavar="FILE",
         help="Capacity file [default: $FEASIBILITY_CAPACITY or ./capacity.yaml].",
         show_default=False,
     ),
@@ -36,6 +37,7 @@ AsOfOpt = Annotated[
     str | None,
     typer.Option(
         "--as-of",
+        metavar="DATE",
         help="Date the check is made on, YYYY-MM-DD [default: today]. Makes results reproducible.",
         show_default=False,
     ),

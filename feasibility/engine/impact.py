@@ -18,7 +18,7 @@ from feasibility.errors import InputError
 from feasibility.io.yamlio import load_text
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal, DealLine
-from feasibility.store.git import list_folder, show_file
+from feasibility.store.git import exists_at, list_folder, show_file
 from feasibility.wording import amount, plural
 from feasibility.workspace import (
     LoadedCapacity,
@@ -30,6 +30,9 @@ from feasibility.workspace import (
 
 FailOn = Literal["worse", "broken"]
 """When `impact` fails: any booking got worse (SPEC), or only when a booked line is broken."""
+
+NO_OLD_VERSION = "no earlier version"
+"""How reports name the old version when the capacity file is new at the base revision."""
 
 
 @dataclass(frozen=True)
@@ -213,10 +216,13 @@ def capacity_at(ref: str, path: Path) -> LoadedCapacity:
     return loaded
 
 
-def workspace_at(ref: str, path: Path) -> Workspace:
+def workspace_at(ref: str, path: Path) -> Workspace | None:
     """The capacity file ``path`` and its bookings folder as they were at revision ``ref``
     (no folder then: no bookings), the bookings read as ``load_workspace(references=False)``
-    does; problems are named ``REF:path:line:column``."""
+    does; problems are named ``REF:path:line:column``. None when the file did not exist at
+    ``ref`` (a change that adds it)."""
+    if not exists_at(ref, path):
+        return None
     capacity = capacity_at(ref, path)
     folder = capacity.bookings_dir
     names = list_folder(ref, folder) or []
@@ -236,10 +242,12 @@ def workspace_at(ref: str, path: Path) -> Workspace:
     return Workspace(capacity, bookings)
 
 
-def compare(old: Workspace, new: Workspace, as_of: dt.date) -> ImpactResult:
+def compare(old: Workspace | None, new: Workspace, as_of: dt.date) -> ImpactResult:
     """Every booking of each version under its own capacity file: those of ``new`` with
     their state under ``old`` (None when added), the causes of what got worse, and the
-    bookings ``new`` no longer has."""
+    bookings ``new`` no longer has. No ``old`` (the file is new): every booking is added."""
+    old_name = old.capacity.doc.file if old else NO_OLD_VERSION
+    old = old or Workspace(new.capacity)
     before = build_plan(old.capacity.model, old.booked_deals, as_of)
     after = build_plan(new.capacity.model, new.booked_deals, as_of, like=before)
     bases: tuple[Plan, Plan] | None = None
@@ -274,9 +282,7 @@ def compare(old: Workspace, new: Workspace, as_of: dt.date) -> ImpactResult:
             out.append(impact)
     new_ids = set(loaded)
     removed = [b for b in old.bookings if b.deal.id not in new_ids]
-    return ImpactResult(
-        as_of, old.capacity.doc.file, new.capacity.doc.file, out, removed, len(new.bookings)
-    )
+    return ImpactResult(as_of, old_name, new.capacity.doc.file, out, removed, len(new.bookings))
 
 
 def _expandable(model: CapacityFile, line: DealLine) -> bool:

@@ -18,12 +18,33 @@ def show_file(ref: str, path: Path) -> bytes:
     repository that holds it. Raises ``UsageError`` with git's own message when git is
     missing, ``ref`` is unknown or the file did not exist at ``ref``.
     """
+    folder = _folder(ref, path)
+    return _git(["cat-file", "blob", f"{ref}:./{path.name}"], folder, f"read {path} at {ref}")
+
+
+def exists_at(ref: str, path: Path) -> bool:
+    """Whether ``path`` existed at revision ``ref``; ``UsageError`` as ``show_file`` when
+    git is missing or does not know ``ref``."""
+    folder = _folder(ref, path)
+    try:
+        _git(["cat-file", "-e", f"{ref}:./{path.name}"], folder, f"read {path} at {ref}")
+    except UsageError as unreadable:
+        try:
+            _git(["cat-file", "-e", f"{ref}^{{commit}}"], folder, f"read {ref}")
+        except UsageError:
+            raise unreadable from None
+        return False
+    return True
+
+
+def _folder(ref: str, path: Path) -> Path:
+    """The folder to run git in for ``path``, after checking that ``ref`` reads as a
+    revision (never an option) and that the folder exists."""
     if not ref or ref.startswith("-") or any(c.isspace() for c in ref):
         raise UsageError(f"--base '{ref}' is not a git revision; use e.g. HEAD~1 or origin/main")
-    folder = path.parent
-    if not folder.is_dir():
-        raise UsageError(f"{path}: no such folder '{folder}'; check the path")
-    return _git(["cat-file", "blob", f"{ref}:./{path.name}"], folder, f"read {path} at {ref}")
+    if not path.parent.is_dir():
+        raise UsageError(f"{path}: no such folder '{path.parent}'; check the path")
+    return path.parent
 
 
 def list_folder(ref: str, folder: Path) -> list[str] | None:

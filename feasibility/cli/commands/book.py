@@ -17,7 +17,9 @@ from feasibility.errors import InputError
 
 @app.command()
 def book(
-    deal: Annotated[Path, typer.Argument(help="Deal file to book.", show_default=False)],
+    deal: Annotated[
+        Path, typer.Argument(metavar="DEAL", help="Deal file to book.", show_default=False)
+    ],
     capacity: CapacityOpt = None,
     as_of: AsOfOpt = None,
     accept_risk: Annotated[
@@ -28,12 +30,15 @@ def book(
     ] = False,
     reason: Annotated[
         str | None,
-        typer.Option("--reason", help="Why a deal that is not feasible is booked anyway."),
+        typer.Option(
+            "--reason", metavar="TEXT", help="Why a deal that is not feasible is booked anyway."
+        ),
     ] = None,
     hold_until: Annotated[
         dt.datetime | None,
         typer.Option(
             "--hold-until",
+            metavar="DATE",
             formats=["%Y-%m-%d"],
             help="A tentative hold: stops counting after this date (YYYY-MM-DD).",
             show_default=False,
@@ -44,7 +49,9 @@ def book(
     ] = False,
     by: Annotated[
         str | None,
-        typer.Option("--by", help="Who books it [default: $USER].", show_default=False),
+        typer.Option(
+            "--by", metavar="NAME", help="Who books it [default: $USER].", show_default=False
+        ),
     ] = None,
     fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = (
         CheckFormat.text

@@ -22,7 +22,10 @@ from feasibility.cli.options import (
 
 @app.command()
 def check(
-    deals: Annotated[list[Path], typer.Argument(help="Deal files to check.", show_default=False)],
+    deals: Annotated[
+        list[Path],
+        typer.Argument(metavar="DEAL", help="Deal files to check.", show_default=False),
+    ],
     capacity: CapacityOpt = None,
     as_of: AsOfOpt = None,
     fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = (

@@ -38,6 +38,7 @@ def impact(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
+            metavar="FILE",
             help="OLD NEW capacity files; with --base, the capacity file "
             "[default: --capacity, $FEASIBILITY_CAPACITY or ./capacity.yaml].",
             show_default=False,
@@ -46,7 +47,10 @@ def impact(
     base: Annotated[
         str | None,
         typer.Option(
-            "--base", help="Compare with the file at this git revision.", show_default=False
+            "--base",
+            metavar="REV",
+            help="Compare with the file at this git revision.",
+            show_default=False,
         ),
     ] = None,
     capacity: CapacityOpt = None,
@@ -87,9 +91,11 @@ def impact(
     finish(body, debug=debug)
 
 
-def _versions(files: list[Path], base: str | None, capacity: Path | None) -> tuple[Workspace, Path]:
-    """The old version (with its own bookings) and the path of the new one, from OLD NEW
-    or --base REF [FILE]."""
+def _versions(
+    files: list[Path], base: str | None, capacity: Path | None
+) -> tuple[Workspace | None, Path]:
+    """The old version (with its own bookings; None when the file is new at --base) and
+    the path of the new one, from OLD NEW or --base REF [FILE]."""
     from feasibility.engine.impact import workspace_at
     from feasibility.workspace import capacity_path, load_workspace
 

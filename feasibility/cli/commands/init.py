@@ -18,6 +18,7 @@ def init(
     folder: Annotated[
         Path,
         typer.Argument(
+            metavar="FOLDER",
             help="Folder to set up, created if missing [default: the current folder].",
             show_default=False,
         ),

@@ -38,7 +38,9 @@ def load(
             show_default=False,
         ),
     ] = None,
-    weeks: Annotated[int, typer.Option("--weeks", min=1, help="Number of weeks.")] = DEFAULT_WEEKS,
+    weeks: Annotated[
+        int, typer.Option("--weeks", min=1, metavar="N", help="Number of weeks.")
+    ] = DEFAULT_WEEKS,
     resources: Annotated[
         list[str] | None,
         typer.Option(

@@ -25,7 +25,10 @@ class PipelineFormat(StrEnum):
 @app.command()
 def pipeline(
     file: Annotated[
-        Path, typer.Argument(help="CSV export: one row per deal line.", show_default=False)
+        Path,
+        typer.Argument(
+            metavar="CSV", help="CSV export: one row per deal line.", show_default=False
+        ),
     ],
     capacity: CapacityOpt = None,
     as_of: AsOfOpt = None,

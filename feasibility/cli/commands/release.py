@@ -14,7 +14,9 @@ from feasibility.errors import ExitCode, InputError
 
 @app.command()
 def release(
-    deal_id: Annotated[str, typer.Argument(help="Id of the booked deal.", show_default=False)],
+    deal_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Id of the booked deal.", show_default=False)
+    ],
     capacity: CapacityOpt = None,
     debug: DebugOpt = False,
 ) -> None:

@@ -26,7 +26,11 @@ class ReplanFormat(StrEnum):
 def replan(
     ids: Annotated[
         list[str] | None,
-        typer.Argument(help="Bookings to re-plan even if their plan fits.", show_default=False),
+        typer.Argument(
+            metavar="ID",
+            help="Bookings to re-plan even if their plan fits.",
+            show_default=False,
+        ),
     ] = None,
     write: Annotated[
         bool, typer.Option("--write", help="Record the new plans in the booking files.")

@@ -17,7 +17,7 @@ from feasibility.errors import ExitCode
 def validate(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="Deal files to validate too.", show_default=False),
+        typer.Argument(metavar="DEAL", help="Deal files to validate too.", show_default=False),
     ] = None,
     capacity: CapacityOpt = None,
     as_of: AsOfOpt = None,
