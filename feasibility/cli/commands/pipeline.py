@@ -59,6 +59,7 @@ def pipeline(
             "--jobs",
             "-j",
             min=1,
+            metavar="N",
             help="Processes that check the deals alone in parallel (if all close runs in "
             "order, in one) [default: the machine's cores].",
             show_default=False,
