@@ -9,8 +9,8 @@ from rich.table import Table
 from rich.text import Text
 
 from feasibility.engine.result import CheckResult, DealResult, Verdict
-from feasibility.errors import printable
 from feasibility.render.words import earliest_cell, safe_note, score_parts
+from feasibility.safe import terminal, visible
 from feasibility.validation.report import ValidationReport
 from feasibility.wording import plural
 
@@ -45,7 +45,7 @@ def deal_text(d: DealResult, result: CheckResult, show_schedule: bool) -> Render
     body: list[RenderableType] = [head, Text(f"{earliest} · checked as of {result.as_of}")]
     body.append(_lines_table(d))
     notes = [note for n in range(len(d.lines)) if (note := safe_note(d, n))]
-    body += [Text(note) for note in notes]
+    body += [terminal(note) for note in notes]
     if d.reasons:
         body.append(Text("Why", style="bold"))
         body.append(_reasons_table(d))
@@ -55,7 +55,9 @@ def deal_text(d: DealResult, result: CheckResult, show_schedule: bool) -> Render
     if show_schedule:
         body.append(_schedule_table(d))
     title = f"{d.id} · {d.customer}" + (f" · {d.owner}" if d.owner else "")
-    return Panel(Group(*body), title=title, title_align="left", border_style=STYLE[d.verdict])
+    return Panel(
+        Group(*body), title=terminal(title), title_align="left", border_style=STYLE[d.verdict]
+    )
 
 
 def _lines_table(d: DealResult) -> Table:
@@ -65,7 +67,7 @@ def _lines_table(d: DealResult) -> Table:
     for i, ln in enumerate(d.lines):
         table.add_row(
             str(i),
-            ln.offering,
+            terminal(ln.offering),
             str(ln.quantity),
             str(ln.due or "—"),
             earliest_cell(ln),
@@ -82,7 +84,7 @@ def _reasons_table(d: DealResult) -> Table:
     for r in d.reasons:
         where = f"line {r.line}: " if r.line is not None else ""
         who = f" → {r.owner}" if r.owner else ""
-        table.add_row(r.code, Text.assemble(f"{where}{r.message}", (who, "cyan")))
+        table.add_row(r.code, Text.assemble(terminal(f"{where}{r.message}"), terminal(who, "cyan")))
     return table
 
 
@@ -92,7 +94,7 @@ def _offers_table(d: DealResult) -> Table:
     table.add_column(no_wrap=True)
     table.add_column()
     for o in d.offers:
-        table.add_row("•", o.message)
+        table.add_row("•", terminal(o.message))
     return table
 
 
@@ -103,7 +105,9 @@ def _schedule_table(d: DealResult) -> Table:
     for s in d.schedule:
         uses = ", ".join(f"{r} {a:g}" for r, a in s.uses.items()) or "wait"
         unit = "line" if s.unit is None else str(s.unit)
-        table.add_row(str(s.line), unit, s.step, str(s.start), str(s.finish), uses)
+        table.add_row(
+            str(s.line), unit, terminal(s.step), str(s.start), str(s.finish), terminal(uses)
+        )
     return table
 
 
@@ -115,9 +119,9 @@ def validate_text(report: ValidationReport, *, strict: bool) -> RenderableType:
         label = "warning" if p.severity == "warning" else "error"
         lines.append(
             Text.assemble(
-                f"{printable(p.file)}:{p.line}:{p.column}: ",
+                f"{visible(p.file)}:{p.line}:{p.column}: ",
                 (label, style),
-                f": {printable(p.message)}",
+                f": {visible(p.message)}",
             )
         )
     errors = sum(p.severity == "error" for p in report.problems)

@@ -15,6 +15,7 @@ from feasibility.cli.options import AsOfOpt, CapacityOpt, CheckFormat, DebugOpt,
 from feasibility.cli.show import show_check
 from feasibility.errors import InputError
 from feasibility.render import text
+from feasibility.safe import visible
 from feasibility.store.bookings import BookRequest, book_deal, locked_workspace
 from feasibility.workspace import capacity_path, read_deal
 
@@ -70,7 +71,7 @@ def book(
                 raise InputError(problems)
             outcome = book_deal(workspace, loaded.deal, as_of_date(as_of), request)
         show_check(outcome.check, fmt, text.check_text(outcome.check))
-        typer.echo(outcome.message, err=True)
+        typer.echo(visible(outcome.message), err=True)
         return outcome.exit_code
 
     finish(body, debug=debug)
