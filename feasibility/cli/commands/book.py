@@ -62,7 +62,7 @@ def book(
     """
 
     def body() -> int:
-        who = by or os.environ.get("USER") or "unknown"
+        who = by or visible(os.environ.get("USER", "")) or "unknown"
         hold = hold_until.date() if hold_until else None
         request = BookRequest(who, hold, accept_risk, force, reason, replace)
         with locked_workspace(capacity_path(capacity)) as workspace:
