@@ -212,7 +212,7 @@ def test_hold_until(cli: CliRunner, repo: Path) -> None:
     )
     bad = cli(*book_args("examples/on-time.yaml", "--hold-until", "2027-02-30"), cwd=repo)
     assert bad.returncode == 2
-    assert "Invalid value for '--hold-until'" in bad.stderr
+    assert bad.stderr == "error: --hold-until: '2027-02-30' is not a date; use YYYY-MM-DD\n"
 
 
 def test_book_json_output_is_the_check(cli: CliRunner, repo: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +10,14 @@ import typer
 
 from feasibility.cli.app import app
 from feasibility.cli.boundary import finish
-from feasibility.cli.options import AsOfOpt, CapacityOpt, CheckFormat, DebugOpt, as_of_date
+from feasibility.cli.options import (
+    AsOfOpt,
+    CapacityOpt,
+    CheckFormat,
+    DebugOpt,
+    as_of_date,
+    option_date,
+)
 from feasibility.cli.show import show_check
 from feasibility.errors import InputError
 from feasibility.render import text
@@ -36,10 +42,10 @@ def book(
         typer.Option("--reason", help="Why a deal that is not feasible is booked anyway."),
     ] = None,
     hold_until: Annotated[
-        dt.datetime | None,
+        str | None,
         typer.Option(
             "--hold-until",
-            formats=["%Y-%m-%d"],
+            metavar="DATE",
             help="A tentative hold: stops counting after this date (YYYY-MM-DD).",
             show_default=False,
         ),
@@ -63,7 +69,7 @@ def book(
 
     def body() -> int:
         who = by or visible(os.environ.get("USER", "")) or "unknown"
-        hold = hold_until.date() if hold_until else None
+        hold = option_date("--hold-until", hold_until) if hold_until else None
         request = BookRequest(who, hold, accept_risk, force, reason, replace)
         with locked_workspace(capacity_path(capacity)) as workspace:
             loaded, problems = read_deal(deal, workspace.capacity)
