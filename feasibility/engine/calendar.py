@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -80,10 +81,23 @@ def merged_calendar(default: Calendar, override: CalendarOverride | None) -> Wor
 @lru_cache(maxsize=256)
 def public_holidays(spec: Holidays, year: int) -> dict[dt.date, str]:
     """Public holidays (observed days included) of one country/subdivision in one year."""
-    found = holidays_lib.country_holidays(
-        spec.country, subdiv=spec.subdivision, years=year, observed=True
-    )
+    with warnings.catch_warnings():  # a year it does not know: see ``holidays_gap``
+        warnings.simplefilter("ignore")
+        found = holidays_lib.country_holidays(
+            spec.country, subdiv=spec.subdivision, years=year, observed=True
+        )
     return {day: str(name) for day, name in found.items()}
+
+
+def holidays_gap(spec: Holidays, first: int, last: int) -> str | None:
+    """What the holidays package warns it does not know of the years ``first``..``last``
+    (e.g. 'Requested Holidays are available only from 2001 to 2035'), or None."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        holidays_lib.country_holidays(
+            spec.country, subdiv=spec.subdivision, years=range(first, last + 1), observed=True
+        )
+    return str(caught[0].message).rstrip(".") if caught else None
 
 
 @lru_cache(maxsize=1)
