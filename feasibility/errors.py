@@ -7,31 +7,12 @@ Anything else that escapes is a bug (exit 4).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Literal
 
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def printable(text: str) -> str:
-    """``text`` on one line: line breaks, control characters and undecodable bytes escaped.
-
-    File names and keys come from files anyone can edit; printed raw, a line break would let
-    them start a line of their own (e.g. a ``::error::`` workflow command in CI) and an escape
-    sequence would reach the terminal.
-    """
-    return _UNPRINTABLE.sub(lambda m: _NAMED.get(m.group()) or _escape(m.group()), text)
-
-
-def _escape(char: str) -> str:
-    code = ord(char)
-    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte of a file name (surrogateescape)
-        return f"\\x{code - 0xDC00:02x}"
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+from feasibility.safe import visible
 
 
 class ExitCode(IntEnum):
@@ -58,9 +39,9 @@ class Problem:
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        where = f"{printable(self.file)}:{self.line}:{self.column}"
+        where = f"{visible(self.file)}:{self.line}:{self.column}"
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where}: {prefix}{printable(self.message)}"
+        return f"{where}: {prefix}{visible(self.message)}"
 
 
 class FeasibilityError(Exception):

@@ -197,9 +197,9 @@ def test_markdown_for_a_pull_request_comment(cli: CliRunner, repo: Path) -> None
         "\n"
         "| booking | customer | owner | before | after |\n"
         "|---|---|---|---|---|\n"
-        "| BL-2026-014 | Harborview Medical Center | Sam Reyes <sam.reyes@example.com> | "
+        "| BL-2026-014 | Harborview Medical Center | Sam Reyes \\<sam.reyes@example.com\\> | "
         "✅ Feasible, 2027-01-05 | ❌ Infeasible, 2027-04-19 |\n"
-        "| BL-2026-022 | Sunset Unified School District | Sam Reyes <sam.reyes@example.com> | "
+        "| BL-2026-022 | Sunset Unified School District | Sam Reyes \\<sam.reyes@example.com\\> | "
         "✅ Feasible, 2027-03-16 | ✅ Feasible, 2027-04-29 |\n"
         "\n"
         "**BL-2026-014**\n"
@@ -208,7 +208,7 @@ def test_markdown_for_a_pull_request_comment(cli: CliRunner, repo: Path) -> None
         "(was: delivered 2027-01-05, 36 working days of slack)\n"
         "- plan no longer fits: line 0 unit 1 step install on 2026-12-09: install-crew has 0.5 "
         "crews free, the plan holds 2 that day (and 5 more)\n"
-        f"- why: {CREW_CAUSE} (talk to Marcus Lee <marcus.lee@example.com>)\n"
+        f"- why: {CREW_CAUSE} (talk to Marcus Lee \\<marcus.lee@example.com\\>)\n"
         "\n"
         "**BL-2026-022**\n"
         "\n"
@@ -216,7 +216,7 @@ def test_markdown_for_a_pull_request_comment(cli: CliRunner, repo: Path) -> None
         "slack (was: delivered 2027-03-16, 42 working days of slack)\n"
         "- plan no longer fits: line 0 unit 1 step install on 2027-02-16: install-crew has 0.5 "
         "crews free, the plan holds 2 that day (and 9 more)\n"
-        f"- why: {CREW_CAUSE} (talk to Marcus Lee <marcus.lee@example.com>)\n"
+        f"- why: {CREW_CAUSE} (talk to Marcus Lee \\<marcus.lee@example.com\\>)\n"
     )
 
 

@@ -252,6 +252,22 @@ def test_cli_load_json_with_a_deal(cli: CliRunner) -> None:
                field_eng["weeks"])  # fmt: skip
 
 
+@pytest.mark.parametrize("booking", ["BL-2026-014", "BL-2026-019", "BL-2026-022"])
+def test_a_booked_deal_with_is_never_counted_twice(cli: CliRunner, booking: str) -> None:
+    """Issue 18: `load --with` a booked deal counted it on top of its own booking; it is
+    checked against the other bookings, as `check` does, and gets `check`'s dates."""
+    file = f"bookings/{booking}.yaml"
+    load = cli("load", "--as-of", str(AS_OF), "--with", file, "--format", "json")
+    check = cli("check", file, "--as-of", str(AS_OF), "--format", "json")
+    assert load.returncode == 0, load.stderr
+    deal = json.loads(check.stdout)["deals"][0]
+    assert json.loads(load.stdout)["deal"] == {
+        "id": booking,
+        "verdict": deal["verdict"],
+        "earliest": deal["earliest"],
+    }
+
+
 def test_cli_load_csv_and_usage_errors(cli: CliRunner) -> None:
     result = cli("load", "--as-of", str(AS_OF), "--format", "csv", "--weeks", "1", "-r", "noc")
     assert result.stdout == (

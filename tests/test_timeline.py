@@ -11,7 +11,7 @@ from rich.console import Console, RenderableType
 
 from feasibility.engine.check import check_deals
 from feasibility.engine.result import DealResult
-from feasibility.render.timeline import Axis, deal_timeline, make_axis
+from feasibility.render.timeline import Axis, _header, deal_timeline, make_axis
 from tests.conftest import AS_OF, CliRunner
 from tests.factories import capacity, deal
 
@@ -145,3 +145,17 @@ def test_cli_timeline_leaves_json_alone(cli: CliRunner) -> None:
     args = ("check", "examples/on-time.yaml", "--as-of", str(AS_OF), "--format", "json")
     plain, timeline = cli(*args), cli(*args, "--timeline")
     assert json.loads(timeline.stdout) == json.loads(plain.stdout)
+
+
+@pytest.mark.parametrize(
+    ("last", "months"),
+    [
+        (dt.date(2029, 3, 1), "Nov 2026 May 2027 Nov Feb 2028 Aug Nov  F"),
+        (dt.date(2040, 3, 1), "Nov 2026 Jan 2029 Apr 2031 Jul 2033 Oct 2035 Jan 2038"),
+        (dt.date(2026, 11, 20), "Nov"),
+    ],
+)
+def test_month_labels_carry_their_year(last: dt.date, months: str) -> None:
+    """Issue 18: over a long window every label read 'Nov', with no year."""
+    header = _header(make_axis(dt.date(2026, 11, 2), last), 0)
+    assert header[0].plain.strip() == months

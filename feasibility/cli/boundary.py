@@ -9,7 +9,8 @@ from collections.abc import Callable
 import typer
 
 from feasibility import __version__
-from feasibility.errors import ExitCode, FeasibilityError, InputError, printable
+from feasibility.errors import ExitCode, FeasibilityError, InputError
+from feasibility.safe import visible
 
 
 def finish(body: Callable[[], int], *, debug: bool = False) -> None:
@@ -21,7 +22,7 @@ def finish(body: Callable[[], int], *, debug: bool = False) -> None:
             typer.echo(str(problem), err=True)
         code = exc.exit_code
     except FeasibilityError as exc:
-        typer.echo(f"error: {printable(str(exc))}", err=True)
+        typer.echo(f"error: {visible(str(exc))}", err=True)
         code = exc.exit_code
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)

@@ -73,19 +73,30 @@ class ValidateFormat(StrEnum):
     github = "github"
 
 
-def as_of_date(value: str | None) -> dt.date:
-    """The --as-of date, or today."""
-    from feasibility.models.common import ISO_DATE
-    from feasibility.workspace import today
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(9000, 12, 31)
+"""The dates an option may name: far enough from the calendar's ends for any horizon."""
 
-    if value is None:
-        return today()
+
+def option_date(option: str, value: str) -> dt.date:
+    """The one parser of every date option: YYYY-MM-DD, between ``EARLIEST`` and ``LATEST``."""
+    from feasibility.models.common import ISO_DATE
+
     try:
         if ISO_DATE.fullmatch(value) is None:
             raise ValueError(value)
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"--as-of: '{value}' is not a date; use YYYY-MM-DD") from None
+        raise UsageError(f"{option}: '{value}' is not a date; use YYYY-MM-DD") from None
+    if not EARLIEST <= day <= LATEST:
+        raise UsageError(f"{option}: {day} is out of range; use a date from {EARLIEST} to {LATEST}")
+    return day
+
+
+def as_of_date(value: str | None) -> dt.date:
+    """The --as-of date, or today."""
+    from feasibility.workspace import today
+
+    return today() if value is None else option_date("--as-of", value)
 
 
 SvgOpt = Annotated[

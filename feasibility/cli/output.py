@@ -53,16 +53,23 @@ def console() -> Console:
             no_color=False,
             color_system="standard" if dumb else "auto",
             highlight=False,
+            markup=False,
             soft_wrap=False,
         )
     if _mode is ColorMode.never:
         return Console(
-            width=width, color_system=None, no_color=True, highlight=False, soft_wrap=False
+            width=width,
+            color_system=None,
+            no_color=True,
+            highlight=False,
+            markup=False,
+            soft_wrap=False,
         )
     return Console(
         width=width,
         no_color=_no_color_env() or not tty,
         highlight=False,
+        markup=False,
         soft_wrap=False,
     )
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from feasibility.models.capacity import Calendar, CalendarOverride, Closure, Holidays
 from feasibility.models.common import WEEKDAYS
-from feasibility.store.days_off import holidays_of, region_problem
+from feasibility.store.days_off import holidays_of, region_problem, years_unknown
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,12 @@ def merged_calendar(default: Calendar, override: CalendarOverride | None) -> Wor
 def public_holidays(spec: Holidays, year: int) -> dict[dt.date, str]:
     """Public holidays (observed days included) of one country/subdivision in one year."""
     return holidays_of(spec.country, spec.subdivision, year)
+
+
+def holidays_gap(spec: Holidays, first: int, last: int) -> str | None:
+    """What the holidays package warns it does not know of the years ``first``..``last``
+    (e.g. 'Requested Holidays are available only from 2001 to 2035'), or None."""
+    return years_unknown(spec.country, spec.subdivision, first, last)
 
 
 def known_region(spec: Holidays) -> str | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from feasibility.engine.check import check_deal
 from feasibility.engine.commitments import build_plan
-from feasibility.engine.plan import Plan
+from feasibility.engine.plan import Plan, other_bookings
 from feasibility.engine.result import DealResult
 from feasibility.engine.timeline import EPS
 from feasibility.engine.weeks import DEFAULT_WEEKS, week_start
@@ -95,10 +95,13 @@ def load_report(
     """Weekly load from the week of ``start`` (default: the check date) for ``weeks`` weeks.
 
     ``resources`` picks resources by id (default: all, in file order); ``deal`` is checked
-    against the bookings and its schedule overlaid. Raises ``UsageError`` for an unknown
+    against the other bookings (never on top of its own, as `check` does) and its schedule
+    overlaid. Raises ``UsageError`` for an unknown
     resource, a start before the check date's week, or weeks beyond the planning horizon.
     """
-    plan = build_plan(model, bookings, as_of)
+    plan = build_plan(
+        model, bookings if deal is None else other_bookings(bookings, {deal.id}), as_of
+    )
     first = week_start(start or as_of)
     if first < week_start(as_of):
         raise UsageError(

@@ -9,12 +9,13 @@ depends on the time or the machine (the SVG names its font on a CDN, with monosp
 from __future__ import annotations
 
 import io
-from html import escape
 from pathlib import Path
 
 from rich.console import Console, RenderableType
 
 from feasibility.errors import UsageError
+from feasibility.safe import html as escape
+from feasibility.safe import visible
 
 PICTURE_WIDTH = 100
 """Width of every picture, in character columns."""
@@ -51,6 +52,7 @@ def record(renderable: RenderableType) -> Console:
         color_system="truecolor",
         no_color=False,
         highlight=False,
+        markup=False,
         soft_wrap=False,
         legacy_windows=False,
         _environ={},
@@ -61,7 +63,7 @@ def record(renderable: RenderableType) -> Console:
 
 def svg(renderable: RenderableType, title: str) -> str:
     """The renderable as an SVG document with a window title."""
-    return record(renderable).export_svg(title=title)
+    return record(renderable).export_svg(title=visible(title))
 
 
 def html(renderable: RenderableType, title: str) -> str:

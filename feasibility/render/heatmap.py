@@ -6,8 +6,6 @@ week is full (nothing left); "—" marks a week without capacity (closures, holi
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any, Literal
 
 from rich.console import Group, RenderableType
@@ -16,6 +14,7 @@ from rich.text import Text
 from feasibility.engine.load import LoadResult, ResourceLoad, WeekLoad
 from feasibility.engine.timeline import EPS
 from feasibility.render.json_out import SCHEMA_VERSION, dumps
+from feasibility.safe import csv_text, terminal
 
 Level = Literal["ok", "high", "full"]
 LEVEL_STYLE: dict[Level, str] = {
@@ -58,11 +57,11 @@ def load_text(result: LoadResult) -> RenderableType:
 
 def _title(result: LoadResult) -> list[Text]:
     title = f"Load of {result.company} as of {result.as_of}: % of each week's capacity booked"
-    lines = [Text(title, style="bold")]
+    lines = [terminal(title, style="bold")]
     if result.deal:
         d = result.deal
         earliest = f"earliest {d.earliest}" if d.earliest else "no full delivery date"
-        lines.append(Text(f"with {d.id} ({d.customer}) added: {d.verdict}, {earliest}"))
+        lines.append(terminal(f"with {d.id} ({d.customer}) added: {d.verdict}, {earliest}"))
     return lines
 
 
@@ -126,7 +125,7 @@ def _summary(result: LoadResult) -> list[Text]:
         over = [(r.resource.id, _weeks_over(r, result.target, with_deal)) for r in result.resources]
         found = [f"{rid} ({n} week{'s' if n > 1 else ''})" for rid, n in over if n]
         what = ", ".join(found) if found else "no resource"
-        lines.append(Text(f"Above the {target} target{suffix}: {what}."))
+        lines.append(terminal(f"Above the {target} target{suffix}: {what}."))
     return lines
 
 
@@ -185,10 +184,8 @@ def _week_json(w: WeekLoad, with_deal: bool) -> dict[str, Any]:
 
 def load_csv(result: LoadResult) -> str:
     """`load --format csv`: one row per resource and week, amounts in the resource's unit."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    header = ["resource", "unit", "week", "capacity", "booked", "utilization"]
-    writer.writerow(header + (["deal"] if result.deal else []))
+    header: list[object] = ["resource", "unit", "week", "capacity", "booked", "utilization"]
+    rows: list[list[object]] = [header + (["deal"] if result.deal else [])]
     for r in result.resources:
         for w in r.weeks:
             share = _share(w.utilization)
@@ -200,5 +197,5 @@ def load_csv(result: LoadResult) -> str:
                 _amount(w.booked),
                 "" if share is None else share,
             ]
-            writer.writerow(row + ([_amount(w.deal)] if result.deal else []))
-    return buffer.getvalue()
+            rows.append(row + ([_amount(w.deal)] if result.deal else []))
+    return csv_text(rows)

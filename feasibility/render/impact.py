@@ -12,8 +12,10 @@ from rich.text import Text
 from feasibility.engine.impact import BookingImpact, Cause, DealState, ImpactResult, LineState
 from feasibility.render.github import annotation
 from feasibility.render.json_out import SCHEMA_VERSION, dumps
-from feasibility.render.markdown import ICON, LABEL, cell
+from feasibility.render.markdown import ICON, LABEL
 from feasibility.render.text import STYLE, indented
+from feasibility.safe import code, terminal
+from feasibility.safe import markdown as cell
 
 TITLE = "feasibility impact"
 
@@ -46,34 +48,38 @@ def _state(state: DealState) -> str:
 def impact_text(result: ImpactResult) -> RenderableType:
     """Each booking that got worse (or is still broken), its lines and causes, then a summary."""
     out: list[RenderableType] = [
-        Text(f"{result.new} compared with {result.old}, as of {result.as_of}", style="bold")
+        terminal(f"{result.new} compared with {result.old}, as of {result.as_of}", style="bold")
     ]
     for title, bookings in _sections(result):
         if bookings:
             out.append(Text(title, style="bold"))
         for b in bookings:
             owner = f" · {b.deal.owner}" if b.deal.owner else ""
-            out.append(indented(Text(f"{b.deal.id} · {b.deal.customer}{owner}"), 2))
+            out.append(indented(terminal(f"{b.deal.id} · {b.deal.customer}{owner}"), 2))
             states = Text.assemble(
                 *(() if b.added else ((_state(b.before), STYLE[b.before.verdict]), " → ")),
                 (_state(b.after), STYLE[b.after.verdict]),
             )
             out.append(indented(states, 4))
             if b.misfits:
-                out.append(indented(Text(f"plan no longer fits: {_misfit(b)}"), 4))
+                out.append(indented(terminal(f"plan no longer fits: {_misfit(b)}"), 4))
             for ln in b.lines:
                 if ln.worse or ln.broken:
-                    out.append(indented(Text(f"{ln.title}: {ln.after.describe()}"), 4))
-                    out.append(indented(Text(f"was: {ln.was}", style="dim"), 6))
+                    out.append(indented(terminal(f"{ln.title}: {ln.after.describe()}"), 4))
+                    out.append(indented(terminal(f"was: {ln.was}", style="dim"), 6))
             for c in b.causes:
-                out.append(indented(Text.assemble("why: ", c.message, (_who(c), "cyan")), 4))
+                out.append(
+                    indented(
+                        Text.assemble("why: ", terminal(c.message), terminal(_who(c), "cyan")), 4
+                    )
+                )
     if result.removed:
         out.append(Text("Removed", style="bold"))
     for r in result.removed:
-        out.append(indented(Text(f"{r.deal.id} · {r.deal.customer}"), 2))
+        out.append(indented(terminal(f"{r.deal.id} · {r.deal.customer}"), 2))
     failed = any(b.broken for b in result.bookings)
     style = "red" if failed else "yellow" if result.changed else "green"
-    out.append(Text(summary(result), style=style))
+    out.append(terminal(summary(result), style=style))
     return Group(*out)
 
 
@@ -157,7 +163,7 @@ def impact_markdown(result: ImpactResult) -> str:
     out = [
         f"### {icon} {cell(result.new)}: {summary(result)}",
         "",
-        f"Every booking re-checked under `{cell(result.old)}` and `{cell(result.new)}` "
+        f"Every booking re-checked under {code(result.old)} and {code(result.new)} "
         f"as of {result.as_of}.",
     ]
     for title, bookings in _sections(result):

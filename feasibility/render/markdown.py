@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from feasibility.engine.result import CheckResult, DealResult
 from feasibility.render.words import earliest_cell, safe_note, score_parts, why_label, why_title
+from feasibility.safe import markdown as cell
 
 ICON = {"feasible": "✅", "at_risk": "⚠️", "infeasible": "❌"}
 LABEL = {"feasible": "Feasible", "at_risk": "At risk", "infeasible": "Infeasible"}
-
-
-def cell(text: object) -> str:
-    """Text safe inside a markdown table cell."""
-    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def check_markdown(result: CheckResult, *, show_why: bool = False) -> str:

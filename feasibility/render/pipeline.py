@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -13,8 +11,10 @@ from rich.text import Text
 from feasibility.engine.pipeline import VERDICTS, PipelineDeal, PipelineResult
 from feasibility.engine.result import DealResult, Verdict
 from feasibility.render.json_out import SCHEMA_VERSION, deal_json, dumps
-from feasibility.render.markdown import ICON, cell
+from feasibility.render.markdown import ICON
 from feasibility.render.text import STYLE
+from feasibility.safe import code, csv_text, terminal
+from feasibility.safe import markdown as cell
 from feasibility.wording import plural
 
 WORSE = "↓"
@@ -65,8 +65,10 @@ def _booked(result: PipelineResult) -> str | None:
 def pipeline_text(result: PipelineResult, source: str) -> RenderableType:
     """A summary table: each deal alone and if all close, then the counts."""
     table = Table(
-        title=f"{source}: {plural(len(result.deals), 'deal')} · {result.company} capacity as of "
-        f"{result.as_of}",
+        title=terminal(
+            f"{source}: {plural(len(result.deals), 'deal')} · {result.company} capacity as of "
+            f"{result.as_of}"
+        ),
         title_justify="left",
         box=None,
         pad_edge=False,
@@ -88,8 +90,8 @@ def pipeline_text(result: PipelineResult, source: str) -> RenderableType:
         a, b = d.alone, d.if_all_close
         table.add_row(
             "" if d.line is None else str(d.line),
-            a.id,
-            a.customer,
+            terminal(a.id),
+            terminal(a.customer),
             Text(NAMES[a.verdict], style=STYLE[a.verdict]),
             str(a.score),
             _date(a),
@@ -102,18 +104,18 @@ def pipeline_text(result: PipelineResult, source: str) -> RenderableType:
         Text(""),
         Text(f"Alone:        {_counts(result, if_all_close=False)}"),
         Text(f"If all close: {_counts(result, if_all_close=True)}  ({WORSE}: worse than alone)"),
-        Text(_first_worse(result)),
+        terminal(_first_worse(result)),
     ]
     booked = _booked(result)
     if booked:
-        lines.append(Text(booked))
+        lines.append(terminal(booked))
     return Group(*lines)
 
 
 def pipeline_markdown(result: PipelineResult, source: str) -> str:
     """The summary as markdown, for a forecast review or a chat."""
     out = [
-        f"### Pipeline `{cell(source)}`: {plural(len(result.deals), 'deal')}",
+        f"### Pipeline {code(source)}: {plural(len(result.deals), 'deal')}",
         "",
         f"Checked against *{cell(result.company)}* capacity as of {result.as_of}. "
         "*If all close*: checked as if every deal above it had been booked.",
@@ -185,12 +187,10 @@ def _codes(d: DealResult) -> str:
 
 def pipeline_csv(result: PipelineResult) -> str:
     """`pipeline --format csv`: one row per deal; reasons are codes joined by ';'."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
+    rows: list[list[object]] = [list(CSV_HEADER)]
     for d in result.deals:
         a, b = d.alone, d.if_all_close
-        writer.writerow(
+        rows.append(
             [
                 "" if d.line is None else d.line,
                 a.id,
@@ -206,7 +206,7 @@ def pipeline_csv(result: PipelineResult) -> str:
                 _codes(b),
             ]
         )
-    return buffer.getvalue()
+    return csv_text(rows)
 
 
 def pipeline_output(result: PipelineResult, source: str, fmt: str) -> RenderableType | str:

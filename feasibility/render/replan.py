@@ -12,8 +12,9 @@ from rich.text import Text
 
 from feasibility.engine.commitments import Replanned
 from feasibility.render.json_out import SCHEMA_VERSION, dumps
-from feasibility.render.markdown import cell
 from feasibility.render.text import indented
+from feasibility.safe import markdown as cell
+from feasibility.safe import terminal
 from feasibility.wording import plural
 
 
@@ -61,10 +62,10 @@ def replan_text(
             continue
         deal = r.outcome.deal
         owner = f" · {deal.owner}" if deal.owner else ""
-        out.append(indented(Text(f"{deal.id} · {deal.customer}{owner}"), 2))
-        out.append(indented(Text(f"why: {_why(r)}"), 4))
-        out += [indented(Text(line), 4) for line in _lines(r)]
-    out.append(Text(summary(results, written)))
+        out.append(indented(terminal(f"{deal.id} · {deal.customer}{owner}"), 2))
+        out.append(indented(terminal(f"why: {_why(r)}"), 4))
+        out += [indented(terminal(line), 4) for line in _lines(r)]
+    out.append(terminal(summary(results, written)))
     return Group(*out)
 
 

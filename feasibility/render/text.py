@@ -9,8 +9,8 @@ from rich.table import Table
 from rich.text import Text
 
 from feasibility.engine.result import CheckResult, DealResult, Verdict
-from feasibility.errors import printable
 from feasibility.render.words import earliest_cell, safe_note, score_parts, why_label, why_title
+from feasibility.safe import terminal, visible
 from feasibility.validation.report import ValidationReport
 from feasibility.wording import plural
 
@@ -50,7 +50,7 @@ def deal_text(
     body: list[RenderableType] = [head, Text(f"{earliest} · checked as of {result.as_of}")]
     body.append(_lines_table(d))
     notes = [note for n in range(len(d.lines)) if (note := safe_note(d, n))]
-    body += [Text(note) for note in notes]
+    body += [terminal(note) for note in notes]
     if d.reasons:
         body.append(Text("Why", style="bold"))
         body.append(_reasons_table(d))
@@ -62,7 +62,9 @@ def deal_text(
     if show_schedule:
         body.append(_schedule_table(d))
     title = f"{d.id} · {d.customer}" + (f" · {d.owner}" if d.owner else "")
-    return Panel(Group(*body), title=title, title_align="left", border_style=STYLE[d.verdict])
+    return Panel(
+        Group(*body), title=terminal(title), title_align="left", border_style=STYLE[d.verdict]
+    )
 
 
 def _lines_table(d: DealResult) -> Table:
@@ -72,7 +74,7 @@ def _lines_table(d: DealResult) -> Table:
     for i, ln in enumerate(d.lines):
         table.add_row(
             str(i),
-            ln.offering,
+            terminal(ln.offering),
             str(ln.quantity),
             str(ln.due or "—"),
             earliest_cell(ln),
@@ -89,7 +91,7 @@ def _reasons_table(d: DealResult) -> Table:
     for r in d.reasons:
         where = f"line {r.line}: " if r.line is not None else ""
         who = f" → {r.owner}" if r.owner else ""
-        table.add_row(r.code, Text.assemble(f"{where}{r.message}", (who, "cyan")))
+        table.add_row(r.code, Text.assemble(terminal(f"{where}{r.message}"), terminal(who, "cyan")))
     return table
 
 
@@ -99,7 +101,7 @@ def _offers_table(d: DealResult) -> Table:
     table.add_column(no_wrap=True)
     table.add_column()
     for o in d.offers:
-        table.add_row("•", o.message)
+        table.add_row("•", terminal(o.message))
     return table
 
 
@@ -109,12 +111,12 @@ def _chains(d: DealResult) -> list[RenderableType]:
     for n, ln in enumerate(d.lines):
         if not ln.why:
             continue
-        out.append(Text(why_title(n, ln), style="bold"))
+        out.append(terminal(why_title(n, ln), "bold"))
         table = Table.grid(padding=(0, 2, 0, 2))
         table.add_column(no_wrap=True)
         table.add_column()
         for link in ln.why:
-            table.add_row(why_label(link), link.message)
+            table.add_row(why_label(link), terminal(link.message))
         out.append(table)
     return out
 
@@ -126,7 +128,9 @@ def _schedule_table(d: DealResult) -> Table:
     for s in d.schedule:
         uses = ", ".join(f"{r} {a:g}" for r, a in s.uses.items()) or "wait"
         unit = "line" if s.unit is None else str(s.unit)
-        table.add_row(str(s.line), unit, s.step, str(s.start), str(s.finish), uses)
+        table.add_row(
+            str(s.line), unit, terminal(s.step), str(s.start), str(s.finish), terminal(uses)
+        )
     return table
 
 
@@ -138,9 +142,9 @@ def validate_text(report: ValidationReport, *, strict: bool) -> RenderableType:
         label = "warning" if p.severity == "warning" else "error"
         lines.append(
             Text.assemble(
-                f"{printable(p.file)}:{p.line}:{p.column}: ",
+                f"{visible(p.file)}:{p.line}:{p.column}: ",
                 (label, style),
-                f": {printable(p.message)}",
+                f": {visible(p.message)}",
             )
         )
     errors = sum(p.severity == "error" for p in report.problems)

@@ -154,17 +154,20 @@ def _row(label: str, bar: Text, tail: Text | None = None) -> Text:
 
 
 def _header(axis: Axis, width: int) -> list[Text]:
-    """Month names where a month starts; each Monday's day when there is room for it."""
+    """Month names where a month starts (on a chart over several years, the first shown of
+    each year with its year: 'Dec 2026', 'Jan 2027'); each Monday's day when there is room."""
     chars = axis.columns * axis.width
     months, mondays = [" "] * chars, [" "] * chars
-    free_from = 0
+    free_from, year_shown, years = 0, None, axis.start.year != axis.end.year
     for c in range(axis.columns):
         day, at = axis.first_day(c), c * axis.width
         new_month = c == 0 or axis.first_day(c - 1).month != day.month
+        name = day.strftime("%b")
+        if years and day.year != year_shown and at + len(name) + 5 <= chars:
+            name += f" {day.year}"
         if new_month and at >= free_from:
-            name = day.strftime("%b")
             months[at : at + len(name)] = name
-            free_from = at + len(name) + 1
+            free_from, year_shown = at + len(name) + 1, (day.year if " " in name else year_shown)
         if day.weekday() == 0:
             mondays[at : at + 2] = f"{day.day:<2}"
     rows = [_row(" " * width, Text("".join(months[:chars])))]

@@ -30,6 +30,7 @@ from feasibility.io.yamlio import control_character, dump
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.common import ID_MAX_LENGTH, ID_PATTERN
 from feasibility.models.deal import Booking, Deal, HeldPlan
+from feasibility.safe import visible
 from feasibility.store.plan_text import plan_data, replace_plan
 from feasibility.validation.schema import did_you_mean
 from feasibility.workspace import (
@@ -41,6 +42,8 @@ from feasibility.workspace import (
     today,
 )
 
+_UNDECODABLE = re.compile("[\ud800-\udfff]")
+"""Lone surrogates: bytes of an argument that were not UTF-8 (Python's surrogateescape)."""
 SUFFIXES = (".yaml", ".yml")
 """File names a booking may have; `book` writes ``.yaml``."""
 
@@ -136,7 +139,7 @@ def book_deal(
     Raises ``UsageError`` for contradictory options or a check date before today, and
     ``StoreError`` when the id is taken (without ``replace``) or the file cannot be written.
     """
-    _check_request(request, as_of)
+    check_request(request, as_of)
     folder = bookings_folder(workspace.capacity)
     taken = existing_booking(folder, deal.id)
     if taken is not None and not request.replace:
@@ -165,10 +168,17 @@ def book_deal(
     return BookOutcome(check, path, message, ExitCode.OK)
 
 
-def _check_request(request: BookRequest, as_of: dt.date) -> None:
+def check_request(request: BookRequest, as_of: dt.date) -> None:
+    """Refuse options that cannot be booked: empty or unwritable text, dates in the past."""
     if request.reason is not None and not request.reason.strip():
         raise UsageError("--reason is empty; say why the deal is booked anyway")
     for option, value in (("--by", request.by), ("--reason", request.reason)):
+        undecodable = _UNDECODABLE.search(value or "")
+        if undecodable is not None:
+            raise UsageError(
+                f"{option} holds {visible(undecodable.group())}, a byte that is not UTF-8; "
+                "write it in UTF-8 (check the terminal's locale: LANG, LC_ALL)"
+            )
         bad = control_character(value or "")
         if bad is not None:
             raise UsageError(

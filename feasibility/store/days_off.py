@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import os
 import secrets
+import warnings
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -114,10 +115,32 @@ def holidays_of(country: str, subdivision: str | None, year: int) -> dict[dt.dat
         return cached
     import holidays
 
-    found = holidays.country_holidays(country, subdiv=subdivision, years=year, observed=True)
+    with warnings.catch_warnings():  # a year it does not know: see ``years_unknown``
+        warnings.simplefilter("ignore")
+        found = holidays.country_holidays(country, subdiv=subdivision, years=year, observed=True)
     days = {day: str(name) for day, name in found.items()}
     _store(key, [[d.isoformat(), n] for d, n in days.items()])
     return days
+
+
+def years_unknown(country: str, subdivision: str | None, first: int, last: int) -> str | None:
+    """What the `holidays` package warns it does not know of the years ``first``..``last``
+    (e.g. 'Requested Holidays are available only from 2001 to 2035'), or None."""
+    key = _key("gap", country, subdivision, first, last)
+    entries = _entries()
+    if key in entries and (entries[key] is None or isinstance(entries[key], str)):
+        cached: str | None = entries[key]
+        return cached
+    import holidays
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        holidays.country_holidays(
+            country, subdiv=subdivision, years=range(first, last + 1), observed=True
+        )
+    gap = str(caught[0].message).rstrip(".") if caught else None
+    _store(key, gap)
+    return gap
 
 
 def region_problem(country: str, subdivision: str | None) -> str | None:

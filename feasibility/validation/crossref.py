@@ -5,10 +5,12 @@ Each check returns located problems; all of them run, so one run reports everyth
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import islice
 
-from feasibility.engine.calendar import known_region, merged_calendar
+from feasibility.engine.calendar import holidays_gap, known_region, merged_calendar
+from feasibility.engine.timeline import build_timeline
 from feasibility.errors import Problem
 from feasibility.io.yamlio import MAX_PROBLEMS, Document, Path_
 from feasibility.models.capacity import (
@@ -33,6 +35,32 @@ def check_capacity(doc: Document, model: CapacityFile) -> list[Problem]:
     if len(found) > MAX_PROBLEMS:
         line, col = doc.where(found[MAX_PROBLEMS][0])
         problems.append(Problem(doc.file, line, col, "too many problems; fix these first"))
+    return problems
+
+
+def holiday_gaps(doc: Document, model: CapacityFile, as_of: dt.date) -> list[Problem]:
+    """A warning on each calendar's ``holidays`` whose country the holidays package does not
+    know for every year from ``as_of`` to the planning horizon's end (those days would count
+    as working days)."""
+    timeline = build_timeline(model, as_of)
+    last = timeline.date(timeline.ndays - 1)
+    calendars: list[tuple[Path_, Calendar | CalendarOverride | None]] = [
+        (("calendar",), model.calendar),
+        *((("resources", i, "calendar"), r.calendar) for i, r in enumerate(model.resources)),
+    ]
+    problems = []
+    for at, cal in calendars:
+        if cal is None or cal.holidays is None or known_region(cal.holidays):
+            continue
+        gap = holidays_gap(cal.holidays, as_of.year, last.year)
+        if gap is not None:
+            line, col = doc.where(at + ("holidays",))
+            message = (
+                f"{display_path(at + ('holidays',))}: the holidays package says "
+                f"'{gap}', and the planning horizon runs from {as_of} to {last}: "
+                "holidays it does not know count as working days; list them as closures"
+            )
+            problems.append(Problem(doc.file, line, col, message, "warning"))
     return problems
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from feasibility.engine.held import paused_gc
 from feasibility.errors import Problem
+from feasibility.validation.crossref import holiday_gaps
 from feasibility.validation.held_plans import booking_health
 from feasibility.workspace import (
     LoadedDeal,
@@ -46,6 +47,7 @@ def _validate(capacity_path: Path, deal_paths: Sequence[Path], as_of: dt.date) -
         bookings, found = read_bookings(capacity)
         problems += found
         files += [str(b.path) for b in bookings]
+        problems += holiday_gaps(capacity.doc, capacity.model, as_of)
         if not found:
             problems += booking_health(capacity, bookings, as_of)
     for path in deal_paths:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +10,14 @@ import typer
 
 from feasibility.cli.app import app
 from feasibility.cli.boundary import finish
-from feasibility.cli.options import AsOfOpt, CapacityOpt, CheckFormat, DebugOpt, as_of_date
+from feasibility.cli.options import (
+    AsOfOpt,
+    CapacityOpt,
+    CheckFormat,
+    DebugOpt,
+    as_of_date,
+    option_date,
+)
 from feasibility.errors import InputError
 
 
@@ -35,11 +41,10 @@ def book(
         ),
     ] = None,
     hold_until: Annotated[
-        dt.datetime | None,
+        str | None,
         typer.Option(
             "--hold-until",
             metavar="DATE",
-            formats=["%Y-%m-%d"],
             help="A tentative hold: stops counting after this date (YYYY-MM-DD).",
             show_default=False,
         ),
@@ -66,11 +71,12 @@ def book(
     def body() -> int:
         from feasibility.cli.show import show_check
         from feasibility.render import text
+        from feasibility.safe import visible
         from feasibility.store.bookings import BookRequest, book_deal, locked_workspace
         from feasibility.workspace import capacity_path, read_deal
 
-        who = by or os.environ.get("USER") or "unknown"
-        hold = hold_until.date() if hold_until else None
+        who = by or visible(os.environ.get("USER", "")) or "unknown"
+        hold = option_date("--hold-until", hold_until) if hold_until else None
         request = BookRequest(who, hold, accept_risk, force, reason, replace)
         with locked_workspace(capacity_path(capacity)) as workspace:
             loaded, problems = read_deal(deal, workspace.capacity)
@@ -78,7 +84,7 @@ def book(
                 raise InputError(problems)
             outcome = book_deal(workspace, loaded.deal, as_of_date(as_of), request)
         show_check(outcome.check, fmt, text.check_text(outcome.check))
-        typer.echo(outcome.message, err=True)
+        typer.echo(visible(outcome.message), err=True)
         return outcome.exit_code
 
     finish(body, debug=debug)

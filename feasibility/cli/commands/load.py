@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +10,15 @@ import typer
 
 from feasibility.cli.app import app
 from feasibility.cli.boundary import finish
-from feasibility.cli.options import AsOfOpt, CapacityOpt, DebugOpt, HtmlOpt, SvgOpt, as_of_date
+from feasibility.cli.options import (
+    AsOfOpt,
+    CapacityOpt,
+    DebugOpt,
+    HtmlOpt,
+    SvgOpt,
+    as_of_date,
+    option_date,
+)
 from feasibility.engine.weeks import DEFAULT_WEEKS
 from feasibility.errors import ExitCode
 
@@ -29,10 +36,9 @@ def load(
     capacity: CapacityOpt = None,
     as_of: AsOfOpt = None,
     start: Annotated[
-        dt.datetime | None,
+        str | None,
         typer.Option(
             "--from",
-            formats=["%Y-%m-%d"],
             metavar="DATE",
             help="First week: the one holding this date [default: the check date's].",
             show_default=False,
@@ -75,7 +81,7 @@ def load(
             workspace.capacity.model,
             workspace.booked_deals,
             as_of_date(as_of),
-            start=start.date() if start else None,
+            start=option_date("--from", start) if start else None,
             weeks=weeks,
             resources=resources or [],
             deal=overlay,
