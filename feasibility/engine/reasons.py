@@ -189,6 +189,8 @@ def _calendar_reasons(
             name = day_off_name(cals, day) or "day off"
             if tl.index(day) not in named.setdefault(name, []):
                 named[name].append(tl.index(day))
+    if not named:
+        return []
     helping = {
         name: days
         for name, days in named.items()
@@ -204,7 +206,7 @@ def _calendar_reasons(
         texts = [*texts[:MOST_NAMED], f"and {len(texts) - MOST_NAMED} more"]
     gain = plural((tl.date(delivered) - tl.date(without)).days, "day")
     if together:
-        how = f"together: {', '.join(texts)}; without days off"
+        how = f" together: {', '.join(texts)}; without days off"
     else:
         how = f": {', '.join(texts)}; with {'it' if len(texts) == 1 else 'them'} worked"
     return [
