@@ -96,9 +96,9 @@ def test_a_line_late_for_stock_names_no_capacity_bottleneck() -> None:
     assert "MATERIAL" in codes(result) and "CAPACITY" not in codes(result)
 
 
-def test_easter_is_named_when_it_pushes_the_date() -> None:
-    # As of Thursday 2027-03-25: two days of work run Thursday and, after Good Friday and
-    # Easter Monday, Tuesday 03-30.
+def over_easter() -> DealResult:
+    """As of Thursday 2027-03-25 (England): two days of work run Thursday and, after Good
+    Friday and Easter Monday, Tuesday 03-30."""
     model = capacity(
         calendar={"workdays": WEEKDAYS, "holidays": {"country": "GB", "subdivision": "ENG"}},
         resources=[{"id": "crew", "per_day": 1}],
@@ -106,7 +106,11 @@ def test_easter_is_named_when_it_pushes_the_date() -> None:
         policy=QUIET,
     )
     d = deal({"offering": "o", "quantity": 1, "due": "2027-04-30"})
-    result = check_deal(build_plan(model, [], dt.date(2027, 3, 25)), d)
+    return check_deal(build_plan(model, [], dt.date(2027, 3, 25)), d)
+
+
+def test_easter_is_named_when_it_pushes_the_date() -> None:
+    result = over_easter()
     assert result.earliest == dt.date(2027, 3, 30)
     calendar = next(r for r in result.reasons if r.code == "CALENDAR")
     assert "Good Friday (2027-03-26)" in calendar.message

@@ -17,7 +17,7 @@ from tests.conftest import AS_OF, REPO, CliRunner
 from tests.factories import booking, capacity, deal
 from tests.strategies import AS_OF as PROPERTY_AS_OF
 from tests.strategies import deals, models, property_settings
-from tests.test_why import QUIET, WEEKDAYS, waiting_for_stock
+from tests.test_why import QUIET, WEEKDAYS, over_easter, waiting_for_stock
 
 STARTS = {"check_date", "notice", "deal_start"}
 STEPS = {"work", "precedence"}
@@ -85,14 +85,7 @@ def test_a_unit_waiting_for_stock_shows_the_receipt_it_waits_for() -> None:
 
 
 def test_easter_inside_a_step_is_named_on_the_step() -> None:
-    model = capacity(
-        calendar={"workdays": WEEKDAYS, "holidays": {"country": "GB", "subdivision": "ENG"}},
-        resources=[{"id": "crew", "per_day": 1}],
-        offerings=[{"id": "o", "steps": [{"id": "s", "days": 2, "uses": {"crew": 1}}]}],
-        policy=QUIET,
-    )
-    d = deal({"offering": "o", "quantity": 1, "due": "2027-04-30"})
-    result = check_deal(build_plan(model, [], dt.date(2027, 3, 25)), d)
+    result = over_easter()
     check_chain(result)
     step = result.lines[0].why[-1]
     assert [name for _, name in step.days_off] == ["Good Friday", "Easter Monday"]

@@ -79,14 +79,20 @@ def _store(key: str, value: Any) -> None:
         _entries.cache_clear()
         merged = {**_entries(), key: value}
         text = json.dumps({"format": FORMAT, "holidays": _version(), "entries": merged})
-        temp = path.with_name(f".{path.name}.tmp-{secrets.token_hex(8)}")
-        with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temp.write_text(text, encoding="utf-8")
-            temp.replace(path)
-        with contextlib.suppress(OSError):
-            temp.unlink(missing_ok=True)
+        replace_quietly(path, text)
     _entries()[key] = value
+
+
+def replace_quietly(path: Path, text: str) -> None:
+    """Write ``text`` to a cache file atomically (a temporary file renamed over it); a
+    folder that cannot be written is no error: a cache is only ever a shortcut."""
+    temp = path.with_name(f".{path.name}.tmp-{secrets.token_hex(8)}")
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_text(text, encoding="utf-8")
+        temp.replace(path)
+    with contextlib.suppress(OSError):
+        temp.unlink(missing_ok=True)
 
 
 def _days(value: Any) -> dict[dt.date, str] | None:

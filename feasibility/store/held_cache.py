@@ -14,12 +14,10 @@ a file in a pull request cannot pose as one.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
-import secrets
 from collections.abc import Set
 from importlib import metadata
 from pathlib import Path
@@ -31,7 +29,7 @@ from feasibility.engine.held import HeldSummary, HeldTotals, paused_gc
 from feasibility.engine.plan import Plan
 from feasibility.errors import InputError
 from feasibility.models.deal import Deal
-from feasibility.store.days_off import cache_folder
+from feasibility.store.days_off import cache_folder, replace_quietly
 from feasibility.workspace import LoadedCapacity, booking_names, read_bookings, read_capacity
 
 FORMAT = 1
@@ -104,13 +102,7 @@ def write_held(capacity: LoadedCapacity, totals: HeldTotals) -> None:
     if path is None or made_from is None:
         return
     text = json.dumps({"stamp": made_from, "held": _data(totals)}, separators=(",", ":"))
-    temp = path.with_name(f".{path.name}.tmp-{secrets.token_hex(8)}")
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_text(text, encoding="utf-8")
-        temp.replace(path)
-    with contextlib.suppress(OSError):
-        temp.unlink(missing_ok=True)
+    replace_quietly(path, text)
 
 
 def _data(t: HeldTotals) -> dict[str, Any]:
