@@ -165,10 +165,13 @@ BOOKINGS_LINE = "capacity.yaml:263:11"
 def test_a_bookings_folder_that_is_not_a_plain_subfolder_is_refused_by_every_command(
     value: str, message: str, tmp_path: Path
 ) -> None:
-    folder = workspace(tmp_path)
+    # One level down, so that '../elsewhere' is this test's own folder, not one that
+    # tests running beside it share.
+    (tmp_path / "repo").mkdir()
+    folder = workspace(tmp_path / "repo")
     before = bookings_state(folder / "bookings")
     if value == "../elsewhere":
-        (tmp_path.parent / "elsewhere").mkdir(exist_ok=True)
+        (tmp_path / "elsewhere").mkdir()
     _set_bookings(folder, value)
     results = _all_commands(folder)
     assert results["validate"] == (1, f"{BOOKINGS_LINE}: error: {message}")
