@@ -53,5 +53,5 @@ def _capacity_share(case: LineCase, resource: str, per_day: float, offer: Offer)
     the line's earliest start to its due date."""
     rd = case.plan.resources[resource]
     lo = case.release if offer.from_ is None else case.plan.timeline.index(offer.from_)
-    extra = per_day * sum(rd.works[max(lo, 0) : case.due + 1])
+    extra = per_day * case.workdays(resource, lo)
     return extra / max(sum(rd.capacity[case.release : case.due + 1]), 1e-9)

@@ -62,6 +62,20 @@ def task_resources(prepared: Prepared, t: int) -> set[str]:
     return found
 
 
+def task_calendars(plan: Plan, prepared: Prepared, t: int) -> list[WorkCalendar]:
+    """The calendars task ``t`` works by: its resources', or the company's for a wait."""
+    uses = task_resources(prepared, t)
+    return [plan.resources[r].calendar for r in sorted(uses)] or [plan.timeline.calendar]
+
+
+def days_text(name: str, days: Sequence[dt.date]) -> str:
+    """'Thanksgiving Day (2026-11-26)' or 'Year-end shutdown (2026-12-24 to 2027-01-01)'
+    (``days`` in date order)."""
+    if len(days) == 1:
+        return f"{name} ({days[0]})"
+    return f"{name} ({days[0]} to {days[-1]})"
+
+
 def off_day(cal: WorkCalendar, day: dt.date) -> bool:
     """A weekday the calendar works, taken off by a holiday or closure."""
     return day.weekday() in cal.weekdays and not cal.works(day)

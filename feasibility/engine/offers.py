@@ -46,7 +46,7 @@ TRIES = 3
 def counter_offers(plan: Plan, deal: Deal, result: DealResult) -> list[Offer]:
     """Offers the rep can make instead, each verified by re-running the engine."""
     prepared = prepare(plan, deal)
-    ranked: list[tuple[int, float, int, int, Offer]] = []
+    ranked: list[tuple[int, float, int, int, int, Offer]] = []
     for j, n in enumerate(prepared.lines):
         case = LineCase(plan, prepared, j, result.lines[n])
         for seq, offer in enumerate(line_offers(case, [r for r in result.reasons if r.line == n])):
@@ -54,8 +54,8 @@ def counter_offers(plan: Plan, deal: Deal, result: DealResult) -> list[Offer]:
             if offer.kind == "drop_feature" and offer.date != case.line.due:
                 rank = 4
             first = offer.kind == "later_date" and _small_delay(case, offer)
-            ranked.append((0 if first else 1, ask(case, offer), rank, n * 1000 + seq, offer))
-    return [offer for *_, offer in sorted(ranked, key=lambda x: x[:4])]
+            ranked.append((0 if first else 1, ask(case, offer), rank, n, seq, offer))
+    return [offer for *_, offer in sorted(ranked, key=lambda x: x[:5])]
 
 
 def _small_delay(case: LineCase, offer: Offer) -> bool:

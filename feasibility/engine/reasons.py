@@ -10,12 +10,14 @@ from feasibility.engine.diagnose import (
     DaysOffTrial,
     bottleneck,
     day_off_name,
+    days_text,
     free_in_window,
     line_demand,
     line_resources,
     off_day,
     stock_helps,
     supply,
+    task_calendars,
     task_resources,
     total_unit,
     window_utilization,
@@ -183,8 +185,7 @@ def _calendar_reasons(
         placed = out.placements.get(t)
         if placed is None:
             continue
-        uses = task_resources(prepared, t)
-        cals = [plan.resources[r].calendar for r in sorted(uses)] or [tl.calendar]
+        cals = task_calendars(plan, prepared, t)
         for day in _days_off_around(tl, cals, placed.start, placed.finish):
             name = day_off_name(cals, day) or "day off"
             if tl.index(day) not in named.setdefault(name, []):
@@ -201,7 +202,7 @@ def _calendar_reasons(
         without = trial.dates(frozenset(d for days in helping.values() for d in days))[j]
         assert without is not None
     ordered = sorted((helping or named).items(), key=lambda kv: min(kv[1]))
-    texts = [_days_text(name, sorted(tl.date(d) for d in days)) for name, days in ordered]
+    texts = [days_text(name, sorted(tl.date(d) for d in days)) for name, days in ordered]
     if len(texts) > MOST_NAMED:
         texts = [*texts[:MOST_NAMED], f"and {len(texts) - MOST_NAMED} more"]
     gain = plural((tl.date(delivered) - tl.date(without)).days, "day")
@@ -236,13 +237,6 @@ def _days_off_around(
         tl.date(k) for k in range(start, finish + 1) if any(off_day(c, tl.date(k)) for c in cals)
     ]
     return found
-
-
-def _days_text(name: str, days: list[dt.date]) -> str:
-    """'Thanksgiving Day (2026-11-26)' or 'Year-end shutdown (2026-12-24 to 2027-01-01)'."""
-    if len(days) == 1:
-        return f"{name} ({days[0]})"
-    return f"{name} ({days[0]} to {days[-1]})"
 
 
 def _notice(plan: Plan, prepared: Prepared, j: int) -> Reason:

@@ -133,7 +133,7 @@ def _capacity_offer(case: LineCase, extra: dict[str, float], lo: int) -> Offer:
     resources = [case.plan.resources[r].resource for r in extra]
     parts = [
         f"{_more(extra[r.id], r.unit)} a day of {r.name or r.id} "
-        f"({amount(extra[r.id] * _workdays(case, r.id, lo), _total(case, r.id))} in all)"
+        f"({amount(extra[r.id] * case.workdays(r.id, lo), _total(case, r.id))} in all)"
         for r in resources
     ]
     what = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -163,11 +163,6 @@ def _more(x: float, unit: str) -> str:
 def _total(case: LineCase, resource: str) -> str:
     unit = case.plan.resources[resource].resource.unit
     return total_unit(case.prepared, case.j, resource, unit)
-
-
-def _workdays(case: LineCase, resource: str, lo: int) -> int:
-    """Working days of ``resource`` from day index ``lo`` to the line's due date."""
-    return sum(case.plan.resources[resource].works[max(lo, 0) : case.due + 1])
 
 
 def earlier_material(case: LineCase, materials: list[str]) -> list[Offer]:

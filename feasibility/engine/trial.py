@@ -85,6 +85,10 @@ class LineCase:
         """The date of a day index."""
         return self.plan.timeline.date(index)
 
+    def workdays(self, resource: str, lo: int) -> int:
+        """Working days of ``resource`` from day index ``lo`` to the line's due date."""
+        return sum(self.plan.resources[resource].works[max(lo, 0) : self.due + 1])
+
     def meets(self, deal: Deal, targets: Targets, *, probe: bool = False) -> bool:
         """Whether ``deal`` meets ``targets`` on this plan (a probe, or the full search)."""
         return meets(self.plan, deal, targets, PROBE_BUDGET if probe else None)

@@ -15,8 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from feasibility.engine.calendar import WorkCalendar
-from feasibility.engine.diagnose import day_off_name, supply, task_resources
+from feasibility.engine.diagnose import day_off_name, days_text, supply, task_calendars
 from feasibility.engine.plan import Plan, Prepared
 from feasibility.engine.result import WhyCause, WhyLink
 from feasibility.engine.scheduler import MaterialWait, Outcome, Placement
@@ -101,7 +100,7 @@ def _work(
     tl = plan.timeline
     task = prepared.job.tasks[t]
     step = task.step
-    cal = _calendars(plan, prepared, t)
+    cal = task_calendars(plan, prepared, t)
     days = sum(1 for d in range(p.start, p.finish + 1) if all(c.works(tl.date(d)) for c in cal))
     if step.uses:
         what = ", ".join(
@@ -145,22 +144,13 @@ def _work(
 def _days_off_text(plan: Plan, named: dict[str, list[int]]) -> str:
     """'Good Friday (2027-03-26), Year-end shutdown (2026-12-28 to 2026-12-31)'."""
     tl = plan.timeline
-    return ", ".join(
-        f"{name} ({tl.date(ds[0])}" + (f" to {tl.date(ds[-1])})" if len(ds) > 1 else ")")
-        for name, ds in named.items()
-    )
+    return ", ".join(days_text(name, [tl.date(d) for d in ds]) for name, ds in named.items())
 
 
 def _days_off_list(plan: Plan, named: dict[str, list[int]]) -> tuple[tuple[dt.date, str], ...]:
     """Each day off of ``named`` with its name, by date."""
     days = [(plan.timeline.date(d), name) for name, ds in named.items() for d in ds]
     return tuple(sorted(days))
-
-
-def _calendars(plan: Plan, prepared: Prepared, t: int) -> list[WorkCalendar]:
-    """The calendars task ``t`` works by: its resources', or the company's for a wait."""
-    uses = task_resources(prepared, t)
-    return [plan.resources[r].calendar for r in sorted(uses)] or [plan.timeline.calendar]
 
 
 def _name(plan: Plan, resource: str) -> str:
@@ -176,7 +166,7 @@ def _gaps(
     waits = [w for w in out.waits if w.group == task.group and w.available is not None]
     wait = max(waits, key=lambda w: (w.available or 0, w.material), default=None)
     stocked = ready if wait is None or wait.available is None else wait.available
-    cals = _calendars(plan, prepared, t)
+    cals = task_calendars(plan, prepared, t)
     tl = plan.timeline
     days: list[tuple[int, _Day]] = []
     for d in range(ready, p.start):
@@ -285,7 +275,7 @@ def _capacity_gap(
 
 
 def _of_them(n: int) -> str:
-    """'the one working day' / '7 of those working days'."""
+    """'that working day' / '7 of those working days'."""
     return "that working day" if n == 1 else f"{n} of those working days"
 
 
