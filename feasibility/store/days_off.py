@@ -13,31 +13,18 @@ order, so a hit gives exactly what a miss gives.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import os
-import secrets
 import warnings
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-CACHE_ENV = "FEASIBILITY_CACHE_DIR"
+from feasibility.store.cache_files import cache_folder, replace_quietly
+
 FORMAT = 1
 """Bumped whenever what the file holds, or what it means, changes."""
-
-
-def cache_folder() -> Path | None:
-    """The user's cache folder of feasibility: ``$FEASIBILITY_CACHE_DIR``, else the platform's
-    (platformdirs; ``~/.cache/feasibility`` on Linux); None when that variable is empty."""
-    folder = os.environ.get(CACHE_ENV)
-    if folder is None:
-        import platformdirs
-
-        folder = platformdirs.user_cache_dir("feasibility", appauthor=False)
-    return Path(folder) if folder else None
 
 
 @lru_cache(maxsize=1)
@@ -81,18 +68,6 @@ def _store(key: str, value: Any) -> None:
         text = json.dumps({"format": FORMAT, "holidays": _version(), "entries": merged})
         replace_quietly(path, text)
     _entries()[key] = value
-
-
-def replace_quietly(path: Path, text: str) -> None:
-    """Write ``text`` to a cache file atomically (a temporary file renamed over it); a
-    folder that cannot be written is no error: a cache is only ever a shortcut."""
-    temp = path.with_name(f".{path.name}.tmp-{secrets.token_hex(8)}")
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_text(text, encoding="utf-8")
-        temp.replace(path)
-    with contextlib.suppress(OSError):
-        temp.unlink(missing_ok=True)
 
 
 def _days(value: Any) -> dict[dt.date, str] | None:

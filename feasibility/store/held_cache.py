@@ -1,7 +1,7 @@
 """The bookings' held load, cached between runs: a `check` against thousands of bookings
 whose plans were all found to fit reads one small file instead of every booking.
 
-The cache is a JSON file in the user's cache folder (``days_off.cache_folder``: an empty
+The cache is a JSON file in the user's cache folder (``cache_files.cache_folder``: an empty
 ``FEASIBILITY_CACHE_DIR`` turns it off), one per bookings folder. It is used only when
 everything it was made from is the same: this version of feasibility and of `holidays`,
 the capacity file's bytes, and every booking file's name, size, modification time and
@@ -29,7 +29,7 @@ from feasibility.engine.held import HeldSummary, HeldTotals, paused_gc
 from feasibility.engine.plan import Plan
 from feasibility.errors import InputError
 from feasibility.models.deal import Deal
-from feasibility.store.days_off import cache_folder, replace_quietly
+from feasibility.store.cache_files import cache_folder, replace_quietly
 from feasibility.workspace import LoadedCapacity, booking_names, read_bookings, read_capacity
 
 FORMAT = 1
