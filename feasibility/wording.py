@@ -27,3 +27,18 @@ def singular(unit: str) -> str:
 def amount(x: float, unit: str) -> str:
     """An amount and its unit ('1 crew', '2.5 crews', '8 hours')."""
     return f"{x:g} {singular(unit) if x == 1 else unit}"
+
+
+def percent(share: float) -> str:
+    """A share as '82%' (see ``percentage``)."""
+    return f"{percentage(share)}%"
+
+
+def percentage(share: float) -> int:
+    """A share as a whole percentage, never rounded up to 100 or down to 0."""
+    value = round(share * 100)
+    if value == 100 and share < 1:
+        return 99
+    if value == 0 and share > 0:
+        return 1
+    return value

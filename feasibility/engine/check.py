@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from feasibility.engine.commitments import build_plan
+from feasibility.engine.confidence import confidences, confident_line, uncertain
 from feasibility.engine.diagnose import DaysOffTrial, without_days_off_plan
 from feasibility.engine.offers import counter_offers
 from feasibility.engine.plan import Plan, Prepared, other_bookings, prepare
@@ -61,6 +62,7 @@ def check_deal(plan: Plan, deal: Deal) -> DealResult:
         DaysOffTrial(plan, deal, without_days_off_plan(plan)) if _has_days_off(plan.model) else None
     )
     out = found.out
+    sampled = confidences(plan, prepared, found) if uncertain(plan.model) else None
     reasons: list[Reason] = []
     lines: list[LineResult] = []
     for n, line in enumerate(deal.lines):
@@ -69,6 +71,9 @@ def check_deal(plan: Plan, deal: Deal) -> DealResult:
             j = prepared.lines.index(n)
             result, timing = timed_line(plan, prepared, j, found, line_reasons, days_off)
             result = replace(result, why=line_chain(plan, prepared, j, out))
+            if sampled is not None:
+                result, doubt = confident_line(plan, n, result, sampled[j])
+                timing += doubt
             line_reasons += timing
         else:
             result = LineResult(line.offering, line.quantity, line.due, None, None, "infeasible")

@@ -9,6 +9,7 @@ about by their dates. Offers are ranked by how little they ask (``ask.ask``, ``R
 from __future__ import annotations
 
 from feasibility.engine.ask import ask
+from feasibility.engine.confidence import quantile, recheck
 from feasibility.engine.plan import Plan, prepare
 from feasibility.engine.remedies import earlier_material, extra_capacity
 from feasibility.engine.result import DealResult, Offer, OfferKind, Reason
@@ -23,7 +24,7 @@ from feasibility.engine.trial import (
 from feasibility.engine.whatif import split_line, with_line
 from feasibility.models.capacity import Feature
 from feasibility.models.deal import Deal
-from feasibility.wording import plural
+from feasibility.wording import percent, plural
 
 RANK: dict[OfferKind, int] = {
     "extra_capacity": 0,
@@ -99,8 +100,11 @@ def line_offers(case: LineCase, reasons: list[Reason]) -> list[Offer]:
             out += extra_capacity(case, bottleneck)
         out += earlier_material(case, list(offering.materials))
         return out
-    if "LOW_SLACK" in codes:
-        out += later_date(case, slack=case.plan.model.policy.min_slack_days)
+    slack = case.plan.model.policy.min_slack_days if "LOW_SLACK" in codes else 0
+    if "LOW_CONFIDENCE" in codes:
+        out += confident_date(case, slack)
+    elif slack:
+        out += later_date(case, slack=slack)
     for f, spec in specs.items():
         if isinstance(spec, Feature) and spec.review:
             out += drop_feature(case, f, "no ops sign-off needed")
@@ -123,6 +127,31 @@ def later_date(case: LineCase, slack: int = 0) -> list[Offer]:
                 message += (
                     f": that leaves the {plural(slack, 'working day')} of slack policy asks for"
                 )
+            return [Offer("later_date", case.n, case.date(day), message=message)]
+        day = tl.add_workdays(day, 1)
+    return []
+
+
+def confident_date(case: LineCase, slack: int) -> list[Offer]:
+    """The whole line by the first date by which ``policy.confidence`` of the samples
+    deliver it (and that leaves ``slack`` working days), verified by checking the deal
+    with that due date again, samples and all."""
+    c, policy = case.result.confidence, case.plan.model.policy
+    quote = None if c is None else quantile(c, policy.confidence)
+    if case.result.earliest is None or quote is None:
+        return []
+    tl = case.plan.timeline
+    day = max(tl.index(quote), tl.add_workdays(tl.index(case.result.earliest), slack))
+    for _ in range(TRIES):
+        deal = with_line(case.deal, case.n, due=case.date(day))
+        got, again = recheck(case.plan, deal, case.n)
+        p = None if again is None else again.p_on_time
+        likely = p is not None and p >= policy.confidence
+        if got is not None and p is not None and likely and tl.slack(got, day) >= slack:
+            message = (
+                f"{case.label}Promise {case.whole} by {case.date(day)}: {percent(p)} of "
+                f"the samples deliver by then (policy asks for {percent(policy.confidence)})"
+            )
             return [Offer("later_date", case.n, case.date(day), message=message)]
         day = tl.add_workdays(day, 1)
     return []

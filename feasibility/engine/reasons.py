@@ -31,7 +31,7 @@ from feasibility.models.capacity import Feature
 from feasibility.models.deal import DealLine
 from feasibility.wording import amount, plural
 
-AT_RISK_CODES = {"NEEDS_REVIEW", "LOW_SLACK", "HIGH_UTILIZATION"}
+AT_RISK_CODES = {"NEEDS_REVIEW", "LOW_SLACK", "HIGH_UTILIZATION", "LOW_CONFIDENCE"}
 """Codes that put a line at risk; every other code makes it infeasible."""
 INFORMATIONAL_CODES = {"MATERIAL", "CALENDAR"}
 """Codes that explain an on-time line's date without changing its verdict."""

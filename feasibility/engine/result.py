@@ -25,6 +25,7 @@ ReasonCode = Literal[
     "BEYOND_HORIZON",
     "CALENDAR",
     "DUE_PASSED",
+    "LOW_CONFIDENCE",
 ]
 
 OfferKind = Literal[
@@ -140,6 +141,26 @@ class WhyLink:
 
 
 @dataclass(frozen=True)
+class Confidence:
+    """How likely a line is on time, from Monte Carlo samples (SPEC, "Confidence")."""
+
+    samples: int
+    p_on_time: float | None
+    """Share of samples delivered by the due date (None: the line has no due date)."""
+    interval: tuple[float, float] | None
+    """95 % interval of ``p_on_time`` (Wilson): its Monte Carlo error."""
+    p50: dt.date | None = None
+    """Half of the samples are delivered by this day (None: beyond the horizon)."""
+    p80: dt.date | None = None
+    p95: dt.date | None = None
+    dates: tuple[tuple[dt.date, int], ...] = ()
+    """How many samples deliver on each day from the first sampled date to the last (every
+    company working day, and any other day a sample is delivered on)."""
+    beyond: int = 0
+    """Samples not delivered within the horizon."""
+
+
+@dataclass(frozen=True)
 class LineResult:
     """One deal line: requested due date, earliest delivery, slack, verdict."""
 
@@ -165,6 +186,9 @@ class LineResult:
     ``policy.min_slack_days`` working days of slack."""
     why: tuple[WhyLink, ...] = ()
     """The chain that fixes ``earliest``, earliest start first (empty when undelivered)."""
+    confidence: Confidence | None = None
+    """Sampled dates and chance of being on time (None: the model has no estimates or
+    availabilities, or the line is not delivered)."""
 
 
 @dataclass(frozen=True)

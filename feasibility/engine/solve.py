@@ -36,6 +36,9 @@ class Scheduled:
     """Per expanded line: no schedule at all delivers it earlier, whatever the other lines
     do (on its bound, a day earlier proven impossible, or the only line of a proven
     optimum), so a due date before its day is impossible."""
+    order: tuple[int, ...] | None = None
+    """The task order whose serial decoding gives ``out`` (None: ``out`` is the exact
+    stage's, which no order reproduces)."""
 
 
 def unlimited_bound(plan: Plan, prepared: Prepared) -> Outcome:
@@ -75,28 +78,38 @@ def schedule_deal(
     # The fork shares the plan's calendars, so one compiled job serves the search too.
     c = compile_job(job, plan.state)
     out = search(job, state, prepared.release, prepared.due, tries, enough=settled, compiled=c)
+    order: tuple[int, ...] | None = decoding_order(out, len(c.kind))
     bounds = _bounds(c, plan, lower)
     proven = [d is not None and d == b for d, b in zip(out.delivered, bounds, strict=True)]
     work = plan.model.policy.exact_work
     if all(proven) or (enough is not None and enough(out)) or work <= 0 or budget is not None:
-        return Scheduled(out, lower, bounds, proven, list(proven))
+        return Scheduled(out, lower, bounds, proven, list(proven), order)
     for j, d in enumerate(out.delivered):
         if not proven[j] and d is not None:
             proven[j] = cannot_meet(c, plan.state.free, prepared.release[j], j, d - 1)
     if all(proven):
-        return Scheduled(out, lower, bounds, proven, list(proven))
+        return Scheduled(out, lower, bounds, proven, list(proven), order)
     from feasibility.engine.exact import solve
 
     found = solve(c, plan.state, prepared.release, prepared.due, out, lower, work)
     if found.outcome is not None and objective(found.outcome, prepared.due) < objective(
         out, prepared.due
     ):
-        out = found.outcome
+        out, order = found.outcome, None
     alone = list(proven)
     if found.optimal:
         proven = [True] * len(proven)
         alone = proven if len(proven) == 1 else alone
-    return Scheduled(out, lower, bounds, proven, alone)
+    return Scheduled(out, lower, bounds, proven, alone, order)
+
+
+def decoding_order(out: Outcome, tasks: int) -> tuple[int, ...]:
+    """The order the search decoded ``out`` in (its placements are recorded in that order),
+    then the tasks it left out: decoding it again gives ``out`` (a task left out once has
+    no room later either, as free capacity and stock only fall while decoding)."""
+    placed = list(out.placements)
+    seen = set(placed)
+    return (*placed, *(t for t in range(tasks) if t not in seen))
 
 
 def _bounds(c: Compiled, plan: Plan, lower: Outcome) -> list[int | None]:

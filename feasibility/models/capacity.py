@@ -79,6 +79,16 @@ class CapacityChange(FileModel):
         return self
 
 
+class Estimate(FileModel):
+    """A three-point estimate around a step's `effort` or `days` (the most likely value):
+    samples are drawn from the triangular distribution on low, most likely, high."""
+
+    low: PositiveAmount
+    """Least it can take, in the step's unit (effort: the resource's unit; else working days)."""
+    high: PositiveAmount
+    """Most it can take, in the same unit."""
+
+
 class Resource(FileModel):
     """People, crews or equipment with a capacity on each working day."""
 
@@ -98,6 +108,9 @@ class Resource(FileModel):
     """Whom a rep talks to about this resource, e.g. `Dana Ortiz <dana@example.com>`."""
     calendar: CalendarOverride | None = None
     """This resource's calendar, merged over the default calendar."""
+    availability: Annotated[float, Field(gt=0, le=1)] = 1.0
+    """Expected share of working days the resource is really there (sickness, breakdowns):
+    confidence samples it per working day (README, "Confidence"); 1: always there."""
 
     @model_validator(mode="after")
     def _one_rate(self) -> Resource:
@@ -159,6 +172,8 @@ class Step(FileModel):
     """Steps this one starts after (finish-to-start); omitted: the previous step; []: none."""
     per: Literal["unit", "line"] = "unit"
     """Run once per unit of quantity, or once per deal line."""
+    estimate: Estimate | None = None
+    """How much `effort` (or `days`) may vary: low <= the value given <= high."""
 
     @model_validator(mode="after")
     def _one_kind(self) -> Step:
@@ -167,7 +182,19 @@ class Step(FileModel):
                 "a step is exactly one of: effort work (resource + effort [+ max_per_day]), "
                 "fixed work (days + uses), or a wait (days alone)"
             )
+        value = self.likely()
+        if self.estimate is not None and not self.estimate.low <= value <= self.estimate.high:
+            raise ValueError(
+                f"estimate must surround the most likely value {value:g}: give low <= "
+                f"{value:g} <= high (here low {self.estimate.low:g}, high {self.estimate.high:g})"
+            )
         return self
+
+    def likely(self) -> float:
+        """The most likely work content: `effort` for effort work, else `days`."""
+        value = self.effort if self.effort is not None else self.days
+        assert value is not None
+        return value
 
     def kind(self) -> Literal["effort", "fixed", "wait"] | None:
         """Which of the three kinds of step this is, or None if it is none of them."""
@@ -253,6 +280,11 @@ class Policy(FileModel):
     """Work the exact search (CP-SAT) may spend on a deal the heuristic cannot prove, in
     the solver's deterministic time units (about a second each on a typical machine; the
     same files give the same answer on any machine); 0 turns the exact search off."""
+    confidence: Annotated[float, Field(gt=0, le=1)] = 0.8
+    """A line whose probability of being on time is below this is at risk (only models
+    with estimates or availabilities are sampled)."""
+    samples: Annotated[int, Field(ge=10, le=100_000)] = 500
+    """Monte Carlo samples per deal for confidence (more: a smaller error, slower)."""
 
 
 class CapacityFile(FileModel):

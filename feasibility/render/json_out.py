@@ -6,7 +6,14 @@ import datetime as dt
 import json
 from typing import Any
 
-from feasibility.engine.result import CheckResult, DealResult, Offer, Reason, WhyLink
+from feasibility.engine.result import (
+    CheckResult,
+    Confidence,
+    DealResult,
+    Offer,
+    Reason,
+    WhyLink,
+)
 from feasibility.validation.report import ValidationReport
 
 SCHEMA_VERSION = 1
@@ -62,6 +69,7 @@ def deal_json(d: DealResult) -> dict[str, Any]:
                 "proven": ln.proven,
                 "safe_date": ln.safe_date,
                 "why": [why_json(link) for link in ln.why],
+                "confidence": None if ln.confidence is None else confidence_json(ln.confidence),
             }
             for ln in d.lines
         ],
@@ -79,6 +87,20 @@ def deal_json(d: DealResult) -> dict[str, Any]:
             }
             for s in d.schedule
         ],
+    }
+
+
+def confidence_json(c: Confidence) -> dict[str, Any]:
+    """A line's sampled confidence (README, "Confidence")."""
+    return {
+        "samples": c.samples,
+        "p_on_time": None if c.p_on_time is None else round(c.p_on_time, 4),
+        "interval": None if c.interval is None else [round(x, 4) for x in c.interval],
+        "p50": c.p50,
+        "p80": c.p80,
+        "p95": c.p95,
+        "distribution": [{"date": day, "samples": k} for day, k in c.dates],
+        "beyond_horizon": c.beyond,
     }
 
 

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from feasibility.engine.result import CheckResult, DealResult
-from feasibility.render.words import earliest_cell, safe_note, score_parts, why_label, why_title
+from feasibility.render.words import (
+    earliest_cell,
+    on_time_cell,
+    percentile_cells,
+    safe_note,
+    score_parts,
+    why_label,
+    why_title,
+)
 from feasibility.safe import markdown as cell
 
 ICON = {"feasible": "✅", "at_risk": "⚠️", "infeasible": "❌"}
@@ -35,6 +43,18 @@ def deal_markdown(d: DealResult, result: CheckResult, *, show_why: bool = False)
             f"| {i} | {cell(ln.offering)} | {ln.quantity} | {ln.due or '—'} | "
             f"{earliest_cell(ln)} | {slack} | {LABEL[ln.verdict]} |"
         )
+    sampled = [(i, ln.confidence) for i, ln in enumerate(d.lines) if ln.confidence is not None]
+    if sampled:
+        out += [
+            "",
+            f"**Confidence** ({sampled[0][1].samples} samples; 95% interval)",
+            "",
+            "| # | on time | P50 | P80 | P95 |",
+            "|--:|---|---|---|---|",
+        ]
+        out += [
+            f"| {i} | {on_time_cell(c)} | {' | '.join(percentile_cells(c))} |" for i, c in sampled
+        ]
     notes = [note for n in range(len(d.lines)) if (note := safe_note(d, n))]
     if notes:
         out += ["", *(f"{cell(note)}." for note in notes)]

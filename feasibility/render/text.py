@@ -9,7 +9,16 @@ from rich.table import Table
 from rich.text import Text
 
 from feasibility.engine.result import CheckResult, DealResult, Verdict
-from feasibility.render.words import earliest_cell, safe_note, score_parts, why_label, why_title
+from feasibility.render.words import (
+    earliest_cell,
+    on_time_cell,
+    percentile_cells,
+    safe_note,
+    score_parts,
+    sparkline,
+    why_label,
+    why_title,
+)
 from feasibility.safe import terminal, visible
 from feasibility.validation.report import ValidationReport
 from feasibility.wording import plural
@@ -49,6 +58,8 @@ def deal_text(
         earliest += ", proven"
     body: list[RenderableType] = [head, Text(f"{earliest} · checked as of {result.as_of}")]
     body.append(_lines_table(d))
+    if any(ln.confidence is not None for ln in d.lines):
+        body.append(_confidence_table(d))
     notes = [note for n in range(len(d.lines)) if (note := safe_note(d, n))]
     body += [terminal(note) for note in notes]
     if d.reasons:
@@ -81,6 +92,30 @@ def _lines_table(d: DealResult) -> Table:
             "—" if ln.slack_days is None else f"{ln.slack_days:+d}",
             Text(LABEL[ln.verdict].lower(), style=STYLE[ln.verdict]),
         )
+    return table
+
+
+def _confidence_table(d: DealResult) -> Table:
+    """Each sampled line: chance of being on time, P50/P80/P95 and the dates' spread
+    (bars after the due date in red)."""
+    samples = next(ln.confidence.samples for ln in d.lines if ln.confidence is not None)
+    table = Table(
+        title=f"Confidence ({samples} samples; 95% interval)",
+        title_justify="left",
+        box=None,
+        pad_edge=False,
+        padding=(0, 2, 0, 0),
+    )
+    for col in ("#", "on time", "P50", "P80", "P95", "spread"):
+        table.add_column(col, justify="right" if col == "#" else "left")
+    for i, ln in enumerate(d.lines):
+        c = ln.confidence
+        if c is None:
+            continue
+        bars = Text()
+        for bar, late in sparkline(c, ln.due):
+            bars.append(bar, style="red" if late else "green")
+        table.add_row(str(i), on_time_cell(c), *percentile_cells(c), bars)
     return table
 
 

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from feasibility.engine.result import DealResult, LineResult, WhyLink
+import datetime as dt
+
+from feasibility.engine.result import Confidence, DealResult, LineResult, WhyLink
+from feasibility.wording import percent, percentage
+
+BARS = " ▁▂▃▄▅▆▇█"
+"""Sparkline characters, from no sample to the most samples on one day."""
+SPARK_WIDTH = 24
+"""Most characters of a distribution picture (days are grouped to fit)."""
 
 
 def earliest_cell(line: LineResult) -> str:
@@ -47,3 +55,36 @@ def why_label(link: WhyLink) -> str:
 def why_title(n: int, line: LineResult) -> str:
     """The heading of a line's chain: 'Line 0 (site-rollout) is delivered 2027-02-10 because:'."""
     return f"Line {n} ({line.offering}) is delivered {line.earliest} because:"
+
+
+def on_time_cell(c: Confidence) -> str:
+    """'82 % (78-85 %)': the chance of being on time with its 95 % interval."""
+    if c.p_on_time is None or c.interval is None:
+        return "no due date"
+    low, high = c.interval
+    return f"{percent(c.p_on_time)} ({percentage(low)}-{percent(high)})"
+
+
+def percentile_cells(c: Confidence) -> tuple[str, str, str]:
+    """P50, P80 and P95 as text ('beyond horizon' when that share is never delivered)."""
+    return (_day(c.p50), _day(c.p80), _day(c.p95))
+
+
+def _day(day: dt.date | None) -> str:
+    return "beyond horizon" if day is None else str(day)
+
+
+def sparkline(c: Confidence, due: dt.date | None) -> list[tuple[str, bool]]:
+    """The sampled delivery dates as bars, earliest first (days grouped so that at most
+    SPARK_WIDTH bars show), each with whether its days are after ``due``."""
+    if not c.dates:
+        return []
+    size = -(-len(c.dates) // SPARK_WIDTH)
+    groups = [c.dates[i : i + size] for i in range(0, len(c.dates), size)]
+    counts = [sum(k for _, k in g) for g in groups]
+    top = max(counts)
+    bars = []
+    for g, count in zip(groups, counts, strict=True):
+        level = 0 if count == 0 else max(1, round(count / top * (len(BARS) - 1)))
+        bars.append((BARS[level], due is not None and g[0][0] > due))
+    return bars
