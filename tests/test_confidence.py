@@ -213,3 +213,59 @@ def test_json_and_text_carry_the_confidence_of_each_line(tmp_path: Path, cli: Cl
     assert "Confidence (100 samples" in text
     assert f"{round(c['p_on_time'] * 100)}%" in text
     assert c["p80"] in text and "LOW_CONFIDENCE" in text
+
+
+def test_a_deal_is_on_time_in_full_no_more_often_than_its_least_likely_line() -> None:
+    m = model(estimate={"low": 12, "high": 40}, availability=0.8, samples=100)
+    d = deal(
+        {"offering": "job", "quantity": 1, "due": "2027-03-10"},
+        {"offering": "job", "quantity": 2, "due": "2027-03-12"},
+    )
+    result = check_deals(m, [], [d], AS_OF).deals[0]
+    chances = [ln.confidence.p_on_time for ln in result.lines if ln.confidence]
+    assert len(chances) == 2 and result.p_on_time is not None
+    assert result.p_on_time <= min(c for c in chances if c is not None)
+
+
+def test_pipeline_expects_the_sum_of_the_deals_chances() -> None:
+    from feasibility.engine.pipeline import check_pipeline
+
+    m = model(estimate={"low": 12, "high": 40}, samples=100)
+    deals = [
+        deal({"offering": "job", "quantity": q, "due": due}, id=f"D-{q}")
+        for q, due in ((1, "2027-03-10"), (2, "2027-03-12"), (1, "2027-03-05"))
+    ]
+    result = check_pipeline(m, [], deals, AS_OF)
+    expected = result.expected_on_time()
+    assert expected is not None
+    assert expected[1] == 3
+    assert expected[0] == sum(d.alone.p_on_time or 0 for d in result.deals)
+    assert check_pipeline(model(), [], deals, AS_OF).expected_on_time() is None
+
+
+def test_the_timeline_draws_the_p50_to_p95_band(tmp_path: Path, cli: CliRunner) -> None:
+    (tmp_path / "capacity.yaml").write_text(CAPACITY)
+    (tmp_path / "deal.yaml").write_text(DEAL)
+    text = cli("check", "deal.yaml", "--as-of", str(AS_OF), "--timeline", cwd=tmp_path).stdout
+    band = next(row for row in text.splitlines() if row.startswith("P50 to P95"))
+    assert "▒" in band
+    plain = CAPACITY.replace(", estimate: {low: 14, high: 48}", "").replace(
+        ", availability: 0.9", ""
+    )
+    (tmp_path / "capacity.yaml").write_text(plain)
+    text = cli("check", "deal.yaml", "--as-of", str(AS_OF), "--timeline", cwd=tmp_path).stdout
+    assert "P50 to P95" not in text and "Confidence" not in text
+
+
+def test_the_readme_example_is_on_time_at_the_likely_values_but_late_at_p80(
+    cli: CliRunner,
+) -> None:
+    out = cli(
+        "check", "examples/confidence/tight-permits.yaml",
+        "--capacity", "examples/confidence/capacity.yaml",
+        "--as-of", "2026-11-23", "--format", "json",
+    )  # fmt: skip
+    assert out.returncode == 3, out.stderr
+    line = json.loads(out.stdout)["deals"][0]["lines"][0]
+    assert line["slack_days"] >= 5
+    assert line["confidence"]["p80"] > line["due"]

@@ -62,7 +62,9 @@ def check_deal(plan: Plan, deal: Deal) -> DealResult:
         DaysOffTrial(plan, deal, without_days_off_plan(plan)) if _has_days_off(plan.model) else None
     )
     out = found.out
-    sampled = confidences(plan, prepared, found) if uncertain(plan.model) else None
+    sampled, p_on_time = (
+        confidences(plan, prepared, found) if uncertain(plan.model) else (None, None)
+    )
     reasons: list[Reason] = []
     lines: list[LineResult] = []
     for n, line in enumerate(deal.lines):
@@ -95,6 +97,9 @@ def check_deal(plan: Plan, deal: Deal) -> DealResult:
         reasons=reasons,
         schedule=_schedule(plan, prepared, out),
         plan=held_plan(plan, prepared, out),
+        p_on_time=0.0
+        if p_on_time is not None and len(prepared.lines) < len(deal.lines)
+        else p_on_time,
     )
 
 

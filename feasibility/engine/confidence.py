@@ -118,13 +118,23 @@ def wilson(p: float, n: int) -> tuple[float, float]:
     return max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half))
 
 
-def confidences(plan: Plan, prepared: Prepared, found: Scheduled) -> list[Confidence]:
-    """Per expanded line, its confidence from ``policy.samples`` samples."""
+def confidences(
+    plan: Plan, prepared: Prepared, found: Scheduled
+) -> tuple[list[Confidence], float | None]:
+    """Per expanded line, its confidence from ``policy.samples`` samples; and the share of
+    samples in which every line with a due date is on time (None: no line has one)."""
     n = plan.model.policy.samples
     drawn = sample_deal(plan, prepared, found, n)
-    return [
+    lines = [
         summary(plan, [d[j] for d in drawn.delivered], due) for j, due in enumerate(prepared.due)
     ]
+    dues = [(j, due) for j, due in enumerate(prepared.due) if due is not None]
+    if not dues:
+        return lines, None
+    hits = sum(
+        1 for d in drawn.delivered if all((x := d[j]) is not None and x <= due for j, due in dues)
+    )
+    return lines, hits / n
 
 
 def recheck(plan: Plan, deal: Deal, n: int) -> tuple[int | None, Confidence | None]:
@@ -135,7 +145,7 @@ def recheck(plan: Plan, deal: Deal, n: int) -> tuple[int | None, Confidence | No
         return None, None
     j = prepared.lines.index(n)
     found = schedule_deal(plan, prepared)
-    return found.out.delivered[j], confidences(plan, prepared, found)[j]
+    return found.out.delivered[j], confidences(plan, prepared, found)[0][j]
 
 
 def summary(plan: Plan, days: Sequence[int | None], due: int | None) -> Confidence:

@@ -78,6 +78,14 @@ class PipelineResult:
             out[(d.if_all_close if if_all_close else d.alone).verdict] += 1
         return out
 
+    def expected_on_time(self, *, if_all_close: bool = False) -> tuple[float, int] | None:
+        """The expected number of deals delivered on time in full (the sum of their
+        sampled chances) and how many deals that counts (those with a due date); None
+        when the model has no estimates or availabilities."""
+        chances = [(d.if_all_close if if_all_close else d.alone).p_on_time for d in self.deals]
+        known = [p for p in chances if p is not None]
+        return (sum(known), len(known)) if known else None
+
     @property
     def first_worse(self) -> PipelineDeal | None:
         """The first deal that the earlier deals closing makes worse."""

@@ -219,6 +219,9 @@ class DealResult:
     file: str | None = None
     plan: HeldPlan | None = field(default=None, repr=False, compare=False)
     """The schedule as a booking would hold it (``booking.plan``)."""
+    p_on_time: float | None = None
+    """Share of the confidence samples in which every line is on time (None: not sampled,
+    or no line has a due date; 0 when a line cannot be scheduled at all)."""
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ def deal_json(d: DealResult) -> dict[str, Any]:
             "scope": d.parts.scope,
         },
         "earliest": d.earliest,
+        "p_on_time": None if d.p_on_time is None else round(d.p_on_time, 4),
         "lines": [
             {
                 "offering": ln.offering,

@@ -32,6 +32,9 @@ LABEL_MAX = 28
 """Widest row label; longer step names are cut with an ellipsis."""
 WORK, HOT, UNDER_WAY = "█", "▓", "░"
 DUE, DELIVERED, DUE_LINE = "▼", "◆", "│"
+BAND = "▒"
+"""The columns from a line's sampled P50 to its P95 (models with estimates)."""
+_BAND_LABEL = "P50 to P95"
 
 
 def check_view(
@@ -94,8 +97,10 @@ def deal_timeline(d: DealResult) -> RenderableType:
     if not d.schedule:
         return Text(f"Timeline of {d.id}: nothing could be scheduled.")
     dues = [ln.due for ln in d.lines if ln.due is not None]
+    bands = [ln.confidence.p95 for ln in d.lines if ln.confidence and ln.confidence.p95]
     axis = make_axis(
-        min([s.start for s in d.schedule] + dues), max([s.finish for s in d.schedule] + dues)
+        min([s.start for s in d.schedule] + dues),
+        max([s.finish for s in d.schedule] + dues + bands),
     )
     blocks = [(n, ln, _steps(d, n)) for n, ln in enumerate(d.lines)]
     labels = [_step_label(group[0]) for _, _, steps in blocks for group in steps]
@@ -109,13 +114,13 @@ def deal_timeline(d: DealResult) -> RenderableType:
     ]
     for n, line, steps in blocks:
         rows += _line_block(n, line, steps, _bottleneck(d, n), axis, width)
-    rows.append(
-        Text(
-            f"{WORK} work  {HOT} work on the bottleneck  {UNDER_WAY} under way, not working  "
-            f"{DUE} due  {DELIVERED} delivered",
-            style="dim",
-        )
+    legend = (
+        f"{WORK} work  {HOT} work on the bottleneck  {UNDER_WAY} under way, not working  "
+        f"{DUE} due  {DELIVERED} delivered"
     )
+    if any(ln.confidence is not None for ln in d.lines):
+        legend += f"  {BAND} sampled {_BAND_LABEL}"
+    rows.append(Text(legend, style="dim"))
     return Group(*rows)
 
 
@@ -201,6 +206,14 @@ def _line_block(
         marks.append(_cell(axis, here if axis.width > 1 else here[:1]))
     tail = Text(f"bottleneck {bottleneck}", style="bold red") if bottleneck else None
     rows.append(_row(_label(_MILESTONES, width), marks, tail))
+    sampled = line.confidence
+    if sampled is not None and sampled.p50 is not None:
+        first = axis.column(sampled.p50)
+        last = axis.columns - 1 if sampled.p95 is None else axis.column(sampled.p95)
+        band = Text(style="yellow")
+        for col in range(axis.columns):
+            band.append(_cell(axis, BAND * axis.width if first <= col <= last else ""))
+        rows.append(_row(_label(_BAND_LABEL, width), band))
     for group in steps:
         rows.append(_step_row(group, bottleneck, due, axis, width))
     return rows
