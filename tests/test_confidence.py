@@ -269,3 +269,30 @@ def test_the_readme_example_is_on_time_at_the_likely_values_but_late_at_p80(
     line = json.loads(out.stdout)["deals"][0]["lines"][0]
     assert line["slack_days"] >= 5
     assert line["confidence"]["p80"] > line["due"]
+
+
+def test_load_percentiles_grow_with_the_percentile_and_match_the_schedule_when_certain() -> None:
+    from feasibility.engine.load import load_report
+
+    d = deal({"offering": "job", "quantity": 2, "due": "2027-03-19"})
+    certain = model(estimate={"low": 16, "high": 16})
+    plain = load_report(certain, [], AS_OF, weeks=4, deal=d)
+    p80 = load_report(certain, [], AS_OF, weeks=4, deal=d, percentile=80)
+    assert [w.deal for w in p80.resources[0].weeks] == [w.deal for w in plain.resources[0].weeks]
+    assert p80.percentile == 80 and plain.percentile is None
+    varied = model(estimate={"low": 8, "high": 40}, availability=0.7, samples=100)
+    low = load_report(varied, [], AS_OF, weeks=4, deal=d, percentile=20)
+    high = load_report(varied, [], AS_OF, weeks=4, deal=d, percentile=95)
+    for a, b in zip(low.resources[0].weeks, high.resources[0].weeks, strict=True):
+        assert a.deal <= b.deal + 1e-9
+
+
+def test_load_percentile_through_the_cli(tmp_path: Path, cli: CliRunner) -> None:
+    (tmp_path / "capacity.yaml").write_text(CAPACITY)
+    (tmp_path / "deal.yaml").write_text(DEAL)
+    args = ("load", "--as-of", str(AS_OF), "--with", "deal.yaml", "--weeks", "3")
+    out = cli(*args, "--percentile", "80", "--format", "json", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["deal"]["percentile"] == 80
+    assert "P80 load" in cli(*args, "--percentile", "80", cwd=tmp_path).stdout
+    assert cli(*args, "--percentile", "100", cwd=tmp_path).returncode == 2

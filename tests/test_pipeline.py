@@ -236,6 +236,7 @@ def test_json(cli: CliRunner) -> None:
         "alone": {"feasible": 6, "at_risk": 1, "infeasible": 1},
         "if_all_close": {"feasible": 4, "at_risk": 3, "infeasible": 1},
         "first_worse": "BL-2027-014",
+        "expected_on_time": None,
     }
     deal = data["deals"][6]
     assert list(deal) == [
@@ -248,7 +249,7 @@ def test_json(cli: CliRunner) -> None:
         True,
     )
     assert list(deal["alone"]) == [
-        "verdict", "score", "score_components", "earliest", "lines", "reasons",
+        "verdict", "score", "score_components", "earliest", "p_on_time", "lines", "reasons",
     ]  # fmt: skip
     assert [r["code"] for r in deal["if_all_close"]["reasons"]] == ["LOW_SLACK", "MATERIAL"]
 
@@ -259,7 +260,8 @@ def test_csv(cli: CliRunner) -> None:
     rows = list(csv.DictReader(io.StringIO(run.stdout)))
     assert run.stdout.splitlines()[0] == (
         "line,id,customer,owner,verdict,score,earliest,reasons,verdict_if_all_close,"
-        "score_if_all_close,earliest_if_all_close,reasons_if_all_close"
+        "score_if_all_close,earliest_if_all_close,reasons_if_all_close,"
+        "p_on_time,p_on_time_if_all_close"
     )
     assert [r["id"] for r in rows] == [f"BL-2027-0{n}" for n in range(10, 18)]
     last = rows[-1]

@@ -28,7 +28,6 @@ from feasibility.engine.result import Confidence, LineResult, Reason
 from feasibility.engine.scheduler import EFFORT, Compiled, compile_job, decode, delivered
 from feasibility.engine.search import used_materials
 from feasibility.engine.solve import Scheduled, schedule_deal
-from feasibility.engine.timeline import Stock
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal
 from feasibility.wording import percent
@@ -52,9 +51,11 @@ def uncertain(model: CapacityFile) -> bool:
 
 @dataclass(frozen=True)
 class Samples:
-    """Each sample's delivery day index per expanded line (None: not within the horizon)."""
+    """Each sample's delivery day index per expanded line (None: not within the horizon)
+    and, when recorded, what it took: (day index, resource, amount) per day worked."""
 
     delivered: list[list[int | None]]
+    taken: list[list[tuple[int, str, float]]]
 
 
 def seed_of(deal_id: str, as_of: str) -> int:
@@ -63,27 +64,34 @@ def seed_of(deal_id: str, as_of: str) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
-def sample_deal(plan: Plan, prepared: Prepared, found: Scheduled, samples: int) -> Samples:
-    """``samples`` schedules of the deal, each with its own draws (see the module's text)."""
+def sample_deal(
+    plan: Plan, prepared: Prepared, found: Scheduled, samples: int, *, record: bool = False
+) -> Samples:
+    """``samples`` schedules of the deal, each with its own draws (see the module's text);
+    with ``record``, what each takes from each resource on each day."""
     c = compile_job(prepared.job, plan.state)
     spread = _spread(c)
     share = {r.id: r.availability for r in plan.model.resources}
     away = {r: share[r] for r in c.resources if share[r] < 1}
     if not away and all(e is None or e[0] == e[2] for e in spread):
-        return Samples([list(found.out.delivered)] * samples)
+        taken = [a for p in found.out.placements.values() for a in p.amounts] if record else []
+        return Samples([list(found.out.delivered)] * samples, [taken] * samples if record else [])
     order = _sampling_order(plan, prepared, found)
     seed = seed_of(prepared.deal.id, plan.as_of.isoformat())
     materials = used_materials(prepared.job)
-    out: list[list[int | None]] = []
+    out = Samples([], [])
     for s in range(samples):
         job = _draw(c, spread, random.Random(f"{seed}/{s}/steps"))
         free = {r: list(plan.state.free[r]) for r in c.resources}
         for r, a in away.items():
             rng = random.Random(f"{seed}/{s}/{r}")
             free[r] = [0.0 if rng.random() >= a else f for f in free[r]]
-        stocks = {m: _copy(plan.state.stocks[m]) for m in materials}
-        out.append(delivered(job, decode(job, free, stocks, order, prepared.release).finish))
-    return Samples(out)
+        stocks = {m: plan.state.stocks[m].copy() for m in materials}
+        d = decode(job, free, stocks, order, prepared.release, record=record)
+        out.delivered.append(delivered(job, d.finish))
+        if record:
+            out.taken.append([a for amounts in d.amounts.values() for a in amounts])
+    return out
 
 
 def _sampling_order(plan: Plan, prepared: Prepared, found: Scheduled) -> tuple[int, ...]:
@@ -205,7 +213,3 @@ def _draw(
         else:
             days[t] = max(1, math.floor(value + 0.5))
     return replace(c, uses=uses, days=days)
-
-
-def _copy(stock: Stock) -> Stock:
-    return Stock(stock.material, list(stock.level), stock.replenish, list(stock.takes))

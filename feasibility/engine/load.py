@@ -8,14 +8,17 @@ week holding the check date counts only its days from the check date on.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from feasibility.engine.check import check_deal
 from feasibility.engine.commitments import build_plan
-from feasibility.engine.plan import Plan, other_bookings
+from feasibility.engine.confidence import sample_deal
+from feasibility.engine.plan import Plan, other_bookings, prepare
 from feasibility.engine.result import DealResult
+from feasibility.engine.solve import schedule_deal
 from feasibility.engine.timeline import EPS
 from feasibility.engine.weeks import DEFAULT_WEEKS, week_start
 from feasibility.errors import UsageError
@@ -35,7 +38,8 @@ class WeekLoad:
     booked: float
     """Capacity taken by reservations and bookings."""
     deal: float = 0.0
-    """Capacity the overlaid deal's schedule takes (0 without a deal)."""
+    """Capacity the overlaid deal's schedule takes (0 without a deal); with a percentile
+    asked for, that percentile of what the deal's confidence samples take this week."""
 
     @property
     def utilization(self) -> float | None:
@@ -70,6 +74,8 @@ class LoadResult:
     resources: list[ResourceLoad]
     deal: DealResult | None = None
     """The overlaid deal, checked against the bookings (None without ``--with``)."""
+    percentile: int | None = None
+    """The deal's load is this percentile of its sampled loads (None: its schedule's)."""
 
     @property
     def mondays(self) -> list[dt.date]:
@@ -91,12 +97,14 @@ def load_report(
     weeks: int = DEFAULT_WEEKS,
     resources: Sequence[str] = (),
     deal: Deal | None = None,
+    percentile: int | None = None,
 ) -> LoadResult:
     """Weekly load from the week of ``start`` (default: the check date) for ``weeks`` weeks.
 
     ``resources`` picks resources by id (default: all, in file order); ``deal`` is checked
     against the other bookings (never on top of its own, as `check` does) and its schedule
-    overlaid. Raises ``UsageError`` for an unknown
+    overlaid; with ``percentile`` (e.g. 80), each week shows that percentile of what the
+    deal's confidence samples take that week instead. Raises ``UsageError`` for an unknown
     resource, a start before the check date's week, or weeks beyond the planning horizon.
     """
     plan = build_plan(
@@ -115,6 +123,9 @@ def load_report(
             f"--weeks {weeks}: the model plans up to {end} (policy.horizon_days); ask for fewer"
         )
     overlay = None if deal is None else check_deal(plan, deal)
+    weekly = None
+    if deal is not None and percentile is not None:
+        weekly = sampled_weeks(plan, deal, first, weeks, percentile / 100)
     return LoadResult(
         as_of=as_of,
         company=model.company,
@@ -122,10 +133,40 @@ def load_report(
         start=first,
         weeks=weeks,
         resources=[
-            resource_load(plan, r, first, weeks, overlay) for r in pick_resources(model, resources)
+            resource_load(plan, r, first, weeks, overlay, weekly)
+            for r in pick_resources(model, resources)
         ],
         deal=overlay,
+        percentile=percentile if deal is not None else None,
     )
+
+
+def sampled_weeks(
+    plan: Plan, deal: Deal, first: dt.date, weeks: int, q: float
+) -> dict[str, list[float]]:
+    """Per resource, the ``q`` quantile (nearest rank) of what the deal's confidence
+    samples take in each week from the Monday ``first``."""
+    prepared = prepare(plan, deal)
+    drawn = sample_deal(
+        plan, prepared, schedule_deal(plan, prepared), plan.model.policy.samples, record=True
+    )
+    lo = plan.timeline.index(first)
+    per: dict[str, list[list[float]]] = {}
+    for taken in drawn.taken:
+        sums: dict[str, list[float]] = {}
+        for day, r, amount in taken:
+            w = (day - lo) // 7
+            if 0 <= w < weeks:
+                sums.setdefault(r, [0.0] * weeks)[w] += amount
+        for r, row in sums.items():
+            per.setdefault(r, []).append(row)
+    n = len(drawn.taken)
+    rank = max(1, math.ceil(q * n - 1e-9)) - 1
+    out: dict[str, list[float]] = {}
+    for r, rows in per.items():
+        rows += [[0.0] * weeks] * (n - len(rows))
+        out[r] = [sorted(col)[rank] for col in zip(*rows, strict=True)]
+    return out
 
 
 def pick_resources(model: CapacityFile, ids: Sequence[str]) -> list[Resource]:
@@ -139,9 +180,15 @@ def pick_resources(model: CapacityFile, ids: Sequence[str]) -> list[Resource]:
 
 
 def resource_load(
-    plan: Plan, resource: Resource, first: dt.date, weeks: int, deal: DealResult | None
+    plan: Plan,
+    resource: Resource,
+    first: dt.date,
+    weeks: int,
+    deal: DealResult | None,
+    weekly: dict[str, list[float]] | None = None,
 ) -> ResourceLoad:
-    """``resource``'s weeks from the Monday ``first``: gross capacity, booked = gross - free."""
+    """``resource``'s weeks from the Monday ``first``: gross capacity, booked = gross - free,
+    and the deal's work (its schedule's, or ``weekly``: per resource, per week)."""
     timeline = plan.timeline
     gross = plan.resources[resource.id].capacity
     free = plan.state.free[resource.id]
@@ -159,7 +206,9 @@ def resource_load(
                 start=timeline.date(lo),
                 capacity=sum(gross[i] for i in days),
                 booked=sum(max(0.0, gross[i] - free[i]) for i in days),
-                deal=sum(by_day[i] for i in days),
+                deal=sum(by_day[i] for i in days)
+                if weekly is None
+                else weekly.get(resource.id, [0.0] * weeks)[w],
             )
         )
     return ResourceLoad(resource, out)

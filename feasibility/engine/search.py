@@ -228,8 +228,7 @@ class Evaluator:
         if self.materials:
             stocks = dict(stocks)
             for m in self.materials:
-                s = stocks[m]
-                stocks[m] = Stock(s.material, list(s.level), s.replenish, list(s.takes))
+                stocks[m] = stocks[m].copy()
         return free, stocks
 
     def forward(self, order: list[int]) -> Candidate:

@@ -26,8 +26,7 @@ class CapacityState:
             free[r] = list(self.free[r])
         stocks = dict(self.stocks)
         for m in materials:
-            s = self.stocks[m]
-            stocks[m] = Stock(s.material, list(s.level), s.replenish, list(s.takes))
+            stocks[m] = self.stocks[m].copy()
         return CapacityState(self.timeline, self.works, free, stocks)
 
     def adopt(

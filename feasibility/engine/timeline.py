@@ -177,6 +177,15 @@ class Stock:
     def __repr__(self) -> str:
         return f"Stock({self.material.id!r}, replenish={self.replenish!r})"
 
+    def copy(self) -> Stock:
+        """An independent copy with the same values, blocks and takes (no rebuild: a
+        scratch copy per candidate schedule or sample costs only the lists' copies)."""
+        twin = Stock(self.material, list(self._level), self.replenish, list(self.takes))
+        twin._plain, twin._built = self._plain, self._built
+        twin._end, twin._size, twin._total = self._end, self._size, self._total
+        twin._lazy, twin._low, twin._diff = list(self._lazy), list(self._low), dict(self._diff)
+        return twin
+
     @property
     def level(self) -> list[float]:
         """Stock by day index, as a list the caller may change."""

@@ -62,6 +62,13 @@ def _title(result: LoadResult) -> list[Text]:
         d = result.deal
         earliest = f"earliest {d.earliest}" if d.earliest else "no full delivery date"
         lines.append(terminal(f"with {d.id} ({d.customer}) added: {d.verdict}, {earliest}"))
+        if result.percentile is not None:
+            lines.append(
+                Text(
+                    f"the deal's work is its P{result.percentile} load: in each week, what "
+                    f"{result.percentile}% of its confidence samples stay at or below"
+                )
+            )
     return lines
 
 
@@ -157,7 +164,10 @@ def load_json(result: LoadResult) -> str:
     }
     if result.deal:
         d = result.deal
-        data["deal"] = {"id": d.id, "verdict": d.verdict, "earliest": d.earliest}
+        data["deal"] = {
+            "id": d.id, "verdict": d.verdict, "earliest": d.earliest,
+            "percentile": result.percentile,
+        }  # fmt: skip
     data["resources"] = [
         {
             "id": r.resource.id,

@@ -57,6 +57,18 @@ def load(
         Path | None,
         typer.Option("--with", metavar="DEAL", help="Overlay this deal file's work."),
     ] = None,
+    percentile: Annotated[
+        int | None,
+        typer.Option(
+            "--percentile",
+            min=1,
+            max=99,
+            metavar="P",
+            help="With --with: the deal's P-th percentile sampled load per week (e.g. 80 for "
+            "P80; models with estimates) instead of its schedule's.",
+            show_default=False,
+        ),
+    ] = None,
     fmt: Annotated[LoadFormat, typer.Option("--format", "-f", help="Output format.")] = (
         LoadFormat.text
     ),
@@ -85,6 +97,7 @@ def load(
             weeks=weeks,
             resources=resources or [],
             deal=overlay,
+            percentile=percentile,
         )
         picture = heatmap.load_text(result)
         if fmt is LoadFormat.json:
