@@ -153,25 +153,32 @@ def test_repository_files_point_editors_at_the_schemas() -> None:
 
 
 @pytest.mark.parametrize(
-    ("command", "usage"),
+    ("command", "usage", "arguments"),
     [
-        ("check", "feasibility check [OPTIONS] {DEAL}..."),
-        ("book", "feasibility book [OPTIONS] {DEAL}"),
-        ("release", "feasibility release [OPTIONS] {ID}"),
-        ("replan", "feasibility replan [OPTIONS] [ID]..."),
-        ("validate", "feasibility validate [OPTIONS] [DEAL]..."),
-        ("impact", "feasibility impact [OPTIONS] [FILE]..."),
-        ("pipeline", "feasibility pipeline [OPTIONS] {CSV}"),
-        ("init", "feasibility init [OPTIONS] [FOLDER]"),
-        ("load", "feasibility load [OPTIONS]"),
+        ("check", "feasibility check [OPTIONS] DEAL...", ["DEAL..."]),
+        ("book", "feasibility book [OPTIONS] DEAL", ["DEAL"]),
+        ("release", "feasibility release [OPTIONS] ID", ["ID"]),
+        ("replan", "feasibility replan [OPTIONS] [ID...]", ["ID..."]),
+        ("validate", "feasibility validate [OPTIONS] [DEAL...]", ["DEAL..."]),
+        ("impact", "feasibility impact [OPTIONS] [FILE...]", ["FILE..."]),
+        ("pipeline", "feasibility pipeline [OPTIONS] CSV", ["CSV"]),
+        ("init", "feasibility init [OPTIONS] [FOLDER]", ["FOLDER"]),
+        ("schema", "feasibility schema [OPTIONS] {capacity,deal}", ["{capacity,deal}"]),
+        ("load", "feasibility load [OPTIONS]", []),
     ],
 )
 def test_help_names_arguments_and_option_values_in_words(
-    cli: CliRunner, command: str, usage: str
+    cli: CliRunner, command: str, usage: str, arguments: list[str]
 ) -> None:
-    """Usage reads `DEAL`, `DATE`, `FILE`, never a Python type such as `<str>` or `<path>`."""
+    """Usage and the Arguments list read `DEAL...`, `ID`, `DATE`, never a Python type such
+    as `<list[Path]>` or `<str>`."""
     help_text = cli(command, "--help", env={"COLUMNS": "200"}).stdout
     assert help_text.startswith(f"Usage: {usage}\n"), help_text
+    assert not re.search(
+        r"<(str|path|int|list\[\w+\]|[a-z]+\|[^>]*)>", help_text.split("Options:")[0]
+    ), help_text
+    listed = help_text.split("Arguments:\n", 1)[1].split("\n\n")[0] if arguments else ""
+    assert [line.split()[0] for line in listed.splitlines() if line[2:3] != " "] == arguments
     options = [line for line in help_text.splitlines() if line.lstrip().startswith("-")]
     assert options
     for line in options:

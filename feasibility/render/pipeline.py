@@ -12,7 +12,7 @@ from feasibility.engine.pipeline import VERDICTS, PipelineDeal, PipelineResult
 from feasibility.engine.result import DealResult, Verdict
 from feasibility.render.json_out import SCHEMA_VERSION, deal_json, dumps
 from feasibility.render.markdown import ICON
-from feasibility.render.text import STYLE
+from feasibility.render.text import NARROW, STYLE, ByWidth
 from feasibility.safe import code, csv_text, terminal
 from feasibility.safe import markdown as cell
 from feasibility.wording import plural
@@ -64,41 +64,7 @@ def _booked(result: PipelineResult) -> str | None:
 
 def pipeline_text(result: PipelineResult, source: str) -> RenderableType:
     """A summary table: each deal alone and if all close, then the counts."""
-    table = Table(
-        title=terminal(
-            f"{source}: {plural(len(result.deals), 'deal')} · {result.company} capacity as of "
-            f"{result.as_of}"
-        ),
-        title_justify="left",
-        box=None,
-        pad_edge=False,
-        padding=(0, 1, 0, 0),
-    )
-    for name, right in (
-        ("line", True), ("deal", False), ("customer", False), ("alone", False),
-        ("score", True), ("earliest", False), ("if all close", False), ("score", True),
-        ("earliest", False),
-    ):  # fmt: skip
-        table.add_column(
-            name,
-            justify="right" if right else "left",
-            no_wrap=True,
-            overflow="ellipsis",
-            max_width=CUSTOMER_WIDTH if name == "customer" else None,
-        )
-    for d in result.deals:
-        a, b = d.alone, d.if_all_close
-        table.add_row(
-            "" if d.line is None else str(d.line),
-            terminal(a.id),
-            terminal(a.customer),
-            Text(NAMES[a.verdict], style=STYLE[a.verdict]),
-            str(a.score),
-            _date(a),
-            Text(NAMES[b.verdict] + (f" {WORSE}" if d.worse else ""), style=STYLE[b.verdict]),
-            str(b.score),
-            _date(b),
-        )
+    table = ByWidth(lambda width: _table(result, source, narrow=width < NARROW))
     lines: list[RenderableType] = [
         table,
         Text(""),
@@ -110,6 +76,53 @@ def pipeline_text(result: PipelineResult, source: str) -> RenderableType:
     if booked:
         lines.append(terminal(booked))
     return Group(*lines)
+
+
+def _table(result: PipelineResult, source: str, *, narrow: bool) -> Table:
+    """The summary table; narrow, each verdict holds its score and each deal its line (a
+    date or an id then always fits whole)."""
+    table = Table(
+        title=terminal(
+            f"{source}: {plural(len(result.deals), 'deal')} · {result.company} capacity as of "
+            f"{result.as_of}"
+        ),
+        title_justify="left",
+        box=None,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+    )
+    columns = (
+        ("line", True), ("deal", False), ("customer", False), ("alone", False),
+        ("score", True), ("earliest", False), ("if all close", False), ("score", True),
+        ("earliest", False),
+    )  # fmt: skip
+    for name, right in columns[1:] if narrow else columns:
+        if narrow and name == "score":
+            continue
+        table.add_column(
+            name,
+            justify="right" if right else "left",
+            no_wrap=not narrow or name in {"deal", "earliest"},
+            overflow="fold" if narrow or name in {"deal", "earliest"} else "ellipsis",
+            max_width=CUSTOMER_WIDTH if name == "customer" else None,
+        )
+    for d in result.deals:
+        a, b = d.alone, d.if_all_close
+        alone = Text(NAMES[a.verdict], style=STYLE[a.verdict])
+        close = Text(NAMES[b.verdict] + (f" {WORSE}" if d.worse else ""), style=STYLE[b.verdict])
+        line = "" if d.line is None else str(d.line)
+        if narrow:
+            deal = terminal(a.id) + ("" if d.line is None else f"\n(line {line})")
+            table.add_row(
+                deal, terminal(a.customer), alone + f" {a.score}", _date(a),
+                close + f" {b.score}", _date(b),
+            )  # fmt: skip
+        else:
+            table.add_row(
+                line, terminal(a.id), terminal(a.customer), alone, str(a.score), _date(a),
+                close, str(b.score), _date(b),
+            )  # fmt: skip
+    return table
 
 
 def pipeline_markdown(result: PipelineResult, source: str) -> str:

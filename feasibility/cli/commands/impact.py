@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from feasibility.cli.app import app
+from feasibility.cli.app import Command, app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import AsOfOpt, CapacityOpt, DebugOpt, as_of_date
 from feasibility.errors import ExitCode, UsageError
@@ -33,7 +33,7 @@ class FailOn(StrEnum):
     broken = "broken"
 
 
-@app.command()
+@app.command(cls=Command)
 def impact(
     files: Annotated[
         list[Path] | None,

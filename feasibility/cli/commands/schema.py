@@ -6,16 +6,18 @@ from typing import Annotated
 
 import typer
 
-from feasibility.cli.app import app
+from feasibility.cli.app import Command, app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import DebugOpt
 from feasibility.errors import ExitCode
 from feasibility.schemas import SchemaName, schema_json
 
 
-@app.command()
+@app.command(cls=Command)
 def schema(
-    name: Annotated[SchemaName, typer.Argument(help="Which file format.")],
+    name: Annotated[
+        SchemaName, typer.Argument(metavar="{capacity,deal}", help="Which file format.")
+    ],
     debug: DebugOpt = False,
 ) -> None:
     """Print the JSON Schema of a file format (for editors and other tools).
