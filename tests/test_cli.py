@@ -14,7 +14,7 @@ import feasibility.cli.commands.all  # noqa: F401  (registers the commands)
 from feasibility import __version__
 from feasibility.cli.app import app
 from feasibility.schemas import SchemaName, schema_json
-from tests.conftest import AS_OF, REPO, CliRunner
+from tests.conftest import AS_OF, REPO, CliRunner, repository_copy
 
 COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
 
@@ -210,3 +210,36 @@ def test_a_file_of_the_other_kind_is_named_by_its_top_level_keys(cli: CliRunner)
         "give it as a DEAL argument and the capacity file with --capacity FILE "
         "(or $FEASIBILITY_CAPACITY)\n"
     )
+
+
+def test_the_capacity_file_is_found_in_a_folder_above(cli: CliRunner, tmp_path: Path) -> None:
+    """From a subfolder (as git finds its folder), the nearest capacity.yaml is used, with
+    its bookings beside it; the current folder's own file still comes first."""
+    repo = repository_copy(tmp_path)
+    deeper = repo / "examples" / "ci"
+    run = cli("validate", "--format", "json", cwd=deeper)
+    assert run.returncode == 0, run.stdout + run.stderr
+    files = json.loads(run.stdout)["files"]
+    assert files[0] == "../../capacity.yaml"
+    assert any(f.startswith("../../bookings/") for f in files)
+    checked = cli("check", "../at-risk.yaml", cwd=deeper)
+    assert checked.returncode == 3, checked.stderr
+    (deeper / "capacity.yaml").write_text("version: 1\n", encoding="utf-8")
+    nearer = cli("validate", cwd=deeper)
+    assert nearer.returncode == 1
+    assert nearer.stdout.startswith("capacity.yaml:1:1: ")
+
+
+def test_no_capacity_file_anywhere_says_where_it_looked(cli: CliRunner, tmp_path: Path) -> None:
+    if any((folder / "capacity.yaml").exists() for folder in tmp_path.parents):
+        pytest.skip("a capacity.yaml above the test folder")
+    (tmp_path / "deal.yaml").write_bytes((REPO / "examples" / "on-time.yaml").read_bytes())
+    for args in (("validate",), ("check", "deal.yaml"), ("load",)):
+        run = cli(*args, cwd=tmp_path)
+        assert (run.returncode, run.stdout) == (2, ""), run.stderr
+        assert run.stderr == (
+            f"error: no capacity.yaml in {tmp_path} or any folder above it; give the capacity "
+            "file with --capacity FILE or set FEASIBILITY_CAPACITY\n"
+        )
+    env = {"FEASIBILITY_CAPACITY": str(REPO / "capacity.yaml")}
+    assert cli("validate", cwd=tmp_path, env=env).returncode == 0

@@ -40,7 +40,7 @@ def impact(
         typer.Argument(
             metavar="FILE",
             help="OLD NEW capacity files; with --base, the capacity file "
-            "[default: --capacity, $FEASIBILITY_CAPACITY or ./capacity.yaml].",
+            "[default: --capacity, $FEASIBILITY_CAPACITY, else the nearest capacity.yaml].",
             show_default=False,
         ),
     ] = None,
