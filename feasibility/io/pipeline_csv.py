@@ -318,7 +318,7 @@ class _Reader:
     def finish(self, draft: _Draft) -> None:
         """Validate the draft as a deal; problems are located at their cells."""
         doc = Document(self.name, draft.data, draft.values)
-        deal, problems = validate_document(doc, Deal)
+        deal, problems = validate_document(doc, Deal, typed=False)
         for p in problems:
             header = draft.headers.get((p.line, p.column))
             rest = p.message.split(": ", 1)[-1]
