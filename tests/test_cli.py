@@ -77,9 +77,9 @@ def test_capacity_from_environment(cli: CliRunner, tmp_path: Path) -> None:
         "validate", cwd=tmp_path, env={"FEASIBILITY_CAPACITY": str(REPO / "capacity.yaml")}
     )
     assert result.returncode == 0, result.stdout
-    missing = cli("validate", cwd=tmp_path)
+    missing = cli("validate", cwd=tmp_path, env={"FEASIBILITY_CAPACITY": "gone.yaml"})
     assert missing.returncode == 1
-    assert missing.stdout.startswith("capacity.yaml:1:1: error: cannot read")
+    assert missing.stdout.startswith("gone.yaml:1:1: error: cannot read")
 
 
 def test_several_deals_exit_with_the_worst_code(cli: CliRunner) -> None:
@@ -163,7 +163,7 @@ def test_repository_files_point_editors_at_the_schemas() -> None:
         ("impact", "feasibility impact [OPTIONS] [FILE...]", ["FILE..."]),
         ("pipeline", "feasibility pipeline [OPTIONS] CSV", ["CSV"]),
         ("init", "feasibility init [OPTIONS] [FOLDER]", ["FOLDER"]),
-        ("schema", "feasibility schema [OPTIONS] {capacity,deal}", ["{capacity,deal}"]),
+        ("schema", "feasibility schema [OPTIONS] [{capacity,deal}]", ["{capacity,deal}"]),
         ("load", "feasibility load [OPTIONS]", []),
     ],
 )
@@ -243,3 +243,27 @@ def test_no_capacity_file_anywhere_says_where_it_looked(cli: CliRunner, tmp_path
         )
     env = {"FEASIBILITY_CAPACITY": str(REPO / "capacity.yaml")}
     assert cli("validate", cwd=tmp_path, env=env).returncode == 0
+
+
+def test_schema_write_writes_the_schema_files_with_their_id(cli: CliRunner, tmp_path: Path) -> None:
+    """`schema --write DIR` gives another repository the schemas a copied file needs;
+    each names the URL it is published at (README "Editors and JSON Schema")."""
+    from feasibility.schemas import SCHEMA_URL
+
+    folder = tmp_path / "team" / "schemas"
+    run = cli("schema", "--write", folder)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "".join(f"wrote {folder / n.file}\n" for n in SchemaName)
+    for name in SchemaName:
+        text = (folder / name.file).read_text(encoding="utf-8")
+        assert text == schema_json(name)
+        assert json.loads(text)["$id"] == SCHEMA_URL.format(version=__version__, file=name.file)
+    only = cli("schema", "deal", "--write", tmp_path / "one")
+    assert only.returncode == 0 and sorted(p.name for p in (tmp_path / "one").iterdir()) == [
+        "deal.schema.json"
+    ]
+    bare = cli("schema")
+    assert (bare.returncode, bare.stderr) == (
+        2,
+        "error: give the format, capacity or deal, or --write DIR\n",
+    )
