@@ -28,11 +28,31 @@ DEFAULT_CAPACITY = Path("capacity.yaml")
 
 
 def capacity_path(option: Path | None) -> Path:
-    """The capacity file: the option, else ``$FEASIBILITY_CAPACITY``, else ./capacity.yaml."""
+    """The capacity file: the option, else ``$FEASIBILITY_CAPACITY``, else the nearest
+    capacity.yaml in the current folder or a folder above it (as git finds its folder);
+    ``UsageError`` saying where it looked when there is none."""
     if option is not None:
         return option
     env = os.environ.get(CAPACITY_ENV)
-    return Path(env) if env else DEFAULT_CAPACITY
+    if env:
+        return Path(env)
+    here = Path.cwd()
+    found = find_capacity(here)
+    if found is None:
+        raise UsageError(
+            f"no {DEFAULT_CAPACITY} in {here} or any folder above it; give the capacity file "
+            f"with --capacity FILE or set {CAPACITY_ENV}"
+        )
+    return found
+
+
+def find_capacity(start: Path) -> Path | None:
+    """capacity.yaml in ``start`` (as ``capacity.yaml``) or in the nearest folder above it
+    (as a path from ``start``, e.g. ``../../capacity.yaml``), or None."""
+    for up, folder in enumerate((start, *start.parents)):
+        if (folder / DEFAULT_CAPACITY).is_file():
+            return Path(*[os.pardir] * up, DEFAULT_CAPACITY)
+    return None
 
 
 @dataclass(frozen=True)

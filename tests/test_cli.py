@@ -14,7 +14,7 @@ import feasibility.cli.commands.all  # noqa: F401  (registers the commands)
 from feasibility import __version__
 from feasibility.cli.app import app
 from feasibility.schemas import SchemaName, schema_json
-from tests.conftest import AS_OF, REPO, CliRunner
+from tests.conftest import AS_OF, REPO, CliRunner, repository_copy
 
 COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
 
@@ -77,9 +77,9 @@ def test_capacity_from_environment(cli: CliRunner, tmp_path: Path) -> None:
         "validate", cwd=tmp_path, env={"FEASIBILITY_CAPACITY": str(REPO / "capacity.yaml")}
     )
     assert result.returncode == 0, result.stdout
-    missing = cli("validate", cwd=tmp_path)
+    missing = cli("validate", cwd=tmp_path, env={"FEASIBILITY_CAPACITY": "gone.yaml"})
     assert missing.returncode == 1
-    assert missing.stdout.startswith("capacity.yaml:1:1: error: cannot read")
+    assert missing.stdout.startswith("gone.yaml:1:1: error: cannot read")
 
 
 def test_several_deals_exit_with_the_worst_code(cli: CliRunner) -> None:
@@ -153,25 +153,32 @@ def test_repository_files_point_editors_at_the_schemas() -> None:
 
 
 @pytest.mark.parametrize(
-    ("command", "usage"),
+    ("command", "usage", "arguments"),
     [
-        ("check", "feasibility check [OPTIONS] {DEAL}..."),
-        ("book", "feasibility book [OPTIONS] {DEAL}"),
-        ("release", "feasibility release [OPTIONS] {ID}"),
-        ("replan", "feasibility replan [OPTIONS] [ID]..."),
-        ("validate", "feasibility validate [OPTIONS] [DEAL]..."),
-        ("impact", "feasibility impact [OPTIONS] [FILE]..."),
-        ("pipeline", "feasibility pipeline [OPTIONS] {CSV}"),
-        ("init", "feasibility init [OPTIONS] [FOLDER]"),
-        ("load", "feasibility load [OPTIONS]"),
+        ("check", "feasibility check [OPTIONS] DEAL...", ["DEAL..."]),
+        ("book", "feasibility book [OPTIONS] DEAL", ["DEAL"]),
+        ("release", "feasibility release [OPTIONS] ID", ["ID"]),
+        ("replan", "feasibility replan [OPTIONS] [ID...]", ["ID..."]),
+        ("validate", "feasibility validate [OPTIONS] [DEAL...]", ["DEAL..."]),
+        ("impact", "feasibility impact [OPTIONS] [FILE...]", ["FILE..."]),
+        ("pipeline", "feasibility pipeline [OPTIONS] CSV", ["CSV"]),
+        ("init", "feasibility init [OPTIONS] [FOLDER]", ["FOLDER"]),
+        ("schema", "feasibility schema [OPTIONS] [{capacity,deal}]", ["{capacity,deal}"]),
+        ("load", "feasibility load [OPTIONS]", []),
     ],
 )
 def test_help_names_arguments_and_option_values_in_words(
-    cli: CliRunner, command: str, usage: str
+    cli: CliRunner, command: str, usage: str, arguments: list[str]
 ) -> None:
-    """Usage reads `DEAL`, `DATE`, `FILE`, never a Python type such as `<str>` or `<path>`."""
+    """Usage and the Arguments list read `DEAL...`, `ID`, `DATE`, never a Python type such
+    as `<list[Path]>` or `<str>`."""
     help_text = cli(command, "--help", env={"COLUMNS": "200"}).stdout
     assert help_text.startswith(f"Usage: {usage}\n"), help_text
+    assert not re.search(
+        r"<(str|path|int|list\[\w+\]|[a-z]+\|[^>]*)>", help_text.split("Options:")[0]
+    ), help_text
+    listed = help_text.split("Arguments:\n", 1)[1].split("\n\n")[0] if arguments else ""
+    assert [line.split()[0] for line in listed.splitlines() if line[2:3] != " "] == arguments
     options = [line for line in help_text.splitlines() if line.lstrip().startswith("-")]
     assert options
     for line in options:
@@ -202,4 +209,61 @@ def test_a_file_of_the_other_kind_is_named_by_its_top_level_keys(cli: CliRunner)
         "examples/late.yaml:22:1: this is a deal file (it has 'lines'), not a capacity file: "
         "give it as a DEAL argument and the capacity file with --capacity FILE "
         "(or $FEASIBILITY_CAPACITY)\n"
+    )
+
+
+def test_the_capacity_file_is_found_in_a_folder_above(cli: CliRunner, tmp_path: Path) -> None:
+    """From a subfolder (as git finds its folder), the nearest capacity.yaml is used, with
+    its bookings beside it; the current folder's own file still comes first."""
+    repo = repository_copy(tmp_path)
+    deeper = repo / "examples" / "ci"
+    run = cli("validate", "--format", "json", cwd=deeper)
+    assert run.returncode == 0, run.stdout + run.stderr
+    files = json.loads(run.stdout)["files"]
+    assert files[0] == "../../capacity.yaml"
+    assert any(f.startswith("../../bookings/") for f in files)
+    checked = cli("check", "../at-risk.yaml", cwd=deeper)
+    assert checked.returncode == 3, checked.stderr
+    (deeper / "capacity.yaml").write_text("version: 1\n", encoding="utf-8")
+    nearer = cli("validate", cwd=deeper)
+    assert nearer.returncode == 1
+    assert nearer.stdout.startswith("capacity.yaml:1:1: ")
+
+
+def test_no_capacity_file_anywhere_says_where_it_looked(cli: CliRunner, tmp_path: Path) -> None:
+    if any((folder / "capacity.yaml").exists() for folder in tmp_path.parents):
+        pytest.skip("a capacity.yaml above the test folder")
+    (tmp_path / "deal.yaml").write_bytes((REPO / "examples" / "on-time.yaml").read_bytes())
+    for args in (("validate",), ("check", "deal.yaml"), ("load",)):
+        run = cli(*args, cwd=tmp_path)
+        assert (run.returncode, run.stdout) == (2, ""), run.stderr
+        assert run.stderr == (
+            f"error: no capacity.yaml in {tmp_path} or any folder above it; give the capacity "
+            "file with --capacity FILE or set FEASIBILITY_CAPACITY\n"
+        )
+    env = {"FEASIBILITY_CAPACITY": str(REPO / "capacity.yaml")}
+    assert cli("validate", cwd=tmp_path, env=env).returncode == 0
+
+
+def test_schema_write_writes_the_schema_files_with_their_id(cli: CliRunner, tmp_path: Path) -> None:
+    """`schema --write DIR` gives another repository the schemas a copied file needs;
+    each names the URL it is published at (README "Editors and JSON Schema")."""
+    from feasibility.schemas import SCHEMA_URL
+
+    folder = tmp_path / "team" / "schemas"
+    run = cli("schema", "--write", folder)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "".join(f"wrote {folder / n.file}\n" for n in SchemaName)
+    for name in SchemaName:
+        text = (folder / name.file).read_text(encoding="utf-8")
+        assert text == schema_json(name)
+        assert json.loads(text)["$id"] == SCHEMA_URL.format(version=__version__, file=name.file)
+    only = cli("schema", "deal", "--write", tmp_path / "one")
+    assert only.returncode == 0 and sorted(p.name for p in (tmp_path / "one").iterdir()) == [
+        "deal.schema.json"
+    ]
+    bare = cli("schema")
+    assert (bare.returncode, bare.stderr) == (
+        2,
+        "error: give the format, capacity or deal, or --write DIR\n",
     )

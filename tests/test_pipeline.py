@@ -68,7 +68,7 @@ def make_pipeline_csv(path: Path, deals: int, seed: int = 7) -> Path:
 @pytest.fixture(scope="module")
 def example(workspace: Workspace) -> PipelineResult:
     """The example pipeline, checked as of the examples' date."""
-    rows = read_pipeline(EXAMPLE)
+    rows = read_pipeline(EXAMPLE).deals
     return check_pipeline(
         workspace.capacity.model,
         workspace.booked_deals,
@@ -80,7 +80,7 @@ def example(workspace: Workspace) -> PipelineResult:
 
 
 def test_without_exact_alone_is_what_the_heuristic_says(workspace: Workspace) -> None:
-    deals = [r.deal for r in read_pipeline(EXAMPLE)]
+    deals = [r.deal for r in read_pipeline(EXAMPLE).deals]
     model, bookings = workspace.capacity.model, workspace.booked_deals
     result = check_pipeline(model, bookings, deals, AS_OF)
     checked = check_deals(heuristic_only(model), bookings, deals, AS_OF).deals
@@ -88,7 +88,7 @@ def test_without_exact_alone_is_what_the_heuristic_says(workspace: Workspace) ->
 
 
 def test_several_jobs_give_what_one_gives(workspace: Workspace, tmp_path: Path) -> None:
-    rows = read_pipeline(make_pipeline_csv(tmp_path / "p40.csv", 40))
+    rows = read_pipeline(make_pipeline_csv(tmp_path / "p40.csv", 40)).deals
     model, bookings, deals = (
         workspace.capacity.model,
         workspace.booked_deals,
@@ -114,7 +114,7 @@ def test_the_command_prints_the_same_with_any_jobs(cli: CliRunner, tmp_path: Pat
 
 
 def test_alone_is_what_check_says(workspace: Workspace, example: PipelineResult) -> None:
-    deals = [r.deal for r in read_pipeline(EXAMPLE)]
+    deals = [r.deal for r in read_pipeline(EXAMPLE).deals]
     model, bookings = workspace.capacity.model, workspace.booked_deals
     result = example
     checked = check_deals(model, bookings, deals, AS_OF).deals
@@ -127,7 +127,7 @@ def test_alone_is_what_check_says(workspace: Workspace, example: PipelineResult)
 def test_if_all_close_is_what_check_says_once_the_earlier_deals_are_booked(
     workspace: Workspace, example: PipelineResult
 ) -> None:
-    deals = [r.deal for r in read_pipeline(EXAMPLE)]
+    deals = [r.deal for r in read_pipeline(EXAMPLE).deals]
     model, bookings = workspace.capacity.model, workspace.booked_deals
     result = example
     later = dt.date(2099, 1, 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -90,3 +91,60 @@ def test_shell_completion_is_available(cli: CliRunner) -> None:
     run = cli("--show-completion", "bash")
     assert run.returncode == 0
     assert "_feasibility_completion" in run.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", DEAL, "--as-of", AS_OF, "--color", "always"),
+        ("check", "--color=always", DEAL, "--as-of", AS_OF),
+        ("check", DEAL, "--color", "always", "--as-of", AS_OF),
+    ],
+)
+def test_global_options_may_follow_the_command(cli: CliRunner, args: tuple[str, ...]) -> None:
+    """`--color` works after the command name as it does before it."""
+    after = cli(*args)
+    before = cli("--color", "always", "check", DEAL, "--as-of", AS_OF)
+    assert after.returncode == before.returncode == 1, after.stderr
+    assert has_colour(after.stdout)
+    assert after.stdout == before.stdout
+
+
+def test_global_option_reordering_stops_at_double_dash() -> None:
+    from feasibility.cli.app import global_options_first
+
+    names = {"check", "book"}
+    assert global_options_first(["check", "a", "--color", "never"], names) == [
+        "--color", "never", "check", "a",
+    ]  # fmt: skip
+    assert global_options_first(["check", "--", "--color"], names) == ["check", "--", "--color"]
+    assert global_options_first(["--color", "never"], names) == ["--color", "never"]
+
+
+DATE = re.compile(r"\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b")
+NARROW_RUNS = [
+    ("check", "examples/at-risk.yaml", "examples/late.yaml", "--schedule"),
+    ("pipeline", "examples/pipeline.csv"),
+]
+
+
+@pytest.mark.parametrize("args", NARROW_RUNS, ids=lambda a: a[0])
+def test_at_60_columns_dates_and_ids_wrap_whole(cli: CliRunner, args: tuple[str, ...]) -> None:
+    """A narrow terminal wraps tables: every date and id of the wide output is still there
+    whole, nothing is cut short with '…', and no line is wider than the terminal."""
+    wide = cli(*args, "--as-of", AS_OF, "--format", "json")
+    narrow = cli(*args, "--as-of", AS_OF, env={"COLUMNS": "60"})
+    assert narrow.returncode in {1, 3}, narrow.stderr
+    lines = narrow.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 60
+    shown = set(DATE.findall(narrow.stdout))
+    for deal in json.loads(wide.stdout)["deals"]:
+        assert deal["id"] in narrow.stdout
+        if args[0] == "pipeline":
+            dates = {deal[k]["earliest"] for k in ("alone", "if_all_close")}
+        else:
+            dates = {line[k] for line in deal["lines"] for k in ("due", "earliest")}
+            dates |= {step[k] for step in deal["schedule"] for k in ("start", "finish")}
+        assert dates - {None} <= shown, dates - shown
+    table = narrow.stdout.split("Alone:")[0] if args[0] == "pipeline" else narrow.stdout
+    assert "…" not in re.sub(r"╭─.*", "", table)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterator
 from datetime import date
@@ -49,11 +50,29 @@ def data(text: str | bytes) -> Any:
 
 
 @pytest.mark.parametrize(
-    "raw",
-    ["no", "on", "off", "yes", "010", "1:30", "0x1F", "1_000", ".inf", "12", "2027-01-05", "1e3"],
+    "raw", ["no", "on", "off", "yes", "Yes", "1:30", "1_000", "2027-01-05", "0b101", "+", ".5."]
 )
 def test_yaml11_forms_stay_text(raw: str) -> None:
     assert data(f"a: {raw}\nb: [{raw}]\n") == {"a": raw, "b": [raw]}
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("010", 10), ("+12", 12), ("-3", -3), ("0o17", 15), ("0x1F", 31), ("1e3", 1000),
+        ("2.0", 2), ("0.5", 0.5), ("-.inf", -math.inf), ("true", True), ("FALSE", False),
+        ("Null", None),
+    ],
+)  # fmt: skip
+def test_plain_scalars_are_typed_as_yaml_1_2_core(raw: str, value: object) -> None:
+    """As editors read them; quoted, each stays text."""
+    loaded = data(f"a: {raw}\nb: [{raw}]\nc: '{raw}'\n")
+    assert loaded == {"a": value, "b": [value], "c": raw}
+    assert type(loaded["a"]) is type(value)
+
+
+def test_nan_is_a_float() -> None:
+    assert math.isnan(data("a: .nan\n")["a"])
 
 
 @pytest.mark.parametrize(
@@ -79,7 +98,7 @@ def test_load_file_positions_of_keys_and_values() -> None:
     assert doc.file == str(DATA / "nested.yaml")
     assert doc.data == {
         "resources": [
-            {"name": "Ada", "per_day": "6", "days": ["mon", "tue"]},
+            {"name": "Ada", "per_day": 6, "days": ["mon", "tue"]},
             {"name": "Bob", "per_day": "1:30"},
         ]
     }
@@ -147,7 +166,7 @@ def test_bom_file() -> None:
 @pytest.mark.parametrize("newline", ["\x85", "\u2028", "\u2029"])
 def test_unicode_line_breaks_do_not_crash(newline: str) -> None:
     doc = load_text(f"a: 1{newline}b: 2\n", "f.yaml")
-    assert doc.data == {"a": "1", "b": "2"}
+    assert doc.data == {"a": 1, "b": 2}
     assert doc.keys[("b",)] == (2, 1)
 
 
@@ -212,7 +231,7 @@ def test_several_documents() -> None:
 
 
 def test_explicit_single_document_is_fine() -> None:
-    assert data("---\na: 1\n...\n") == {"a": "1"}
+    assert data("---\na: 1\n...\n") == {"a": 1}
 
 
 def test_duplicate_keys_name_both_lines_and_are_all_reported() -> None:
@@ -251,7 +270,7 @@ def test_bad_keys(text: str, expected: str) -> None:
 
 
 def test_quoted_merge_and_empty_keys_are_plain_text() -> None:
-    assert data("'<<': 1\n'': 2\n~: 3\n") == {"<<": "1", "": "2", "~": "3"}
+    assert data("'<<': 1\n'': 2\n~: 3\n") == {"<<": 1, "": 2, "~": 3}
 
 
 # --- syntax errors -----------------------------------------------------------------------------
@@ -353,7 +372,7 @@ def test_alias_count_is_capped() -> None:
 
 def test_aliases_expand() -> None:
     doc = load_text("base: &b {x: 1, y: [2]}\nname: &n Ada\nc: *b\nd: [*n, *b]\n", "f.yaml")
-    base = {"x": "1", "y": ["2"]}
+    base = {"x": 1, "y": [2]}
     assert doc.data == {"base": base, "name": "Ada", "c": base, "d": ["Ada", base]}
     assert doc.where(("c", "y", 0)) == (3, 4)
     assert doc.where(("d", 1, "x")) == (4, 9)
@@ -457,9 +476,9 @@ def test_dump_is_block_style_in_insertion_order() -> None:
     assert data(text) == {
         "zeta": "no",
         "alpha": [{"d": "2027-01-05", "n": None}, "é"],
-        "count": "3",
-        "on": "true",
-        "ratio": "0.5",
+        "count": 3,
+        "on": True,
+        "ratio": 0.5,
         "notes": "line one\nline two\n",
     }
 

@@ -29,7 +29,8 @@ CapacityOpt = Annotated[
         "--capacity",
         "-c",
         metavar="FILE",
-        help="Capacity file [default: $FEASIBILITY_CAPACITY or ./capacity.yaml].",
+        help="Capacity file [default: $FEASIBILITY_CAPACITY, else capacity.yaml in the current "
+        "folder or the nearest folder above it].",
         show_default=False,
     ),
 ]

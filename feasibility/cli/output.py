@@ -18,7 +18,8 @@ from rich.console import Console, RenderableType
 from feasibility.cli.options import ColorMode
 
 PLAIN_WIDTH = 100
-"""Width of text output when stdout is not a terminal (files, pipes, tests)."""
+"""Width of text output when stdout is not a terminal (files, pipes, tests) and ``COLUMNS``
+is not set."""
 PROGRESS_MIN = 20
 """Runs of more items than this show a progress bar (on a terminal's stderr only)."""
 
@@ -44,7 +45,7 @@ def _no_color_env() -> bool:
 def console() -> Console:
     """A console for stdout, coloured as the colour mode says."""
     tty = sys.stdout.isatty()
-    width = None if tty else PLAIN_WIDTH
+    width = None if tty or os.environ.get("COLUMNS") else PLAIN_WIDTH
     if _mode is ColorMode.always:
         dumb = os.environ.get("TERM", "").lower() in {"dumb", "unknown"}
         return Console(

@@ -1,8 +1,10 @@
 """The only module that reads or writes YAML.
 
 Reading builds plain data straight from PyYAML's event stream, iteratively: no Python object is
-ever constructed from a tag, scalars keep their text, and size, depth and alias expansion are
-capped so hostile files are refused quickly with located, actionable problems.
+ever constructed from a tag, plain scalars are typed as YAML 1.2's core schema types them (the
+typing editors and JSON Schema validators use: ``yes`` and ``010:30`` stay text, ``true`` is a
+boolean, ``010`` the number 10), and size, depth and alias expansion are capped so hostile
+files are refused quickly with located, actionable problems.
 """
 
 from __future__ import annotations
@@ -30,6 +32,15 @@ MAX_PROBLEMS = 100  # problems reported before giving up
 
 _USE_LIBYAML: bool = yaml.__with_libyaml__  # tests switch this off to exercise pure Python
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_CORE_NUMBER = re.compile(
+    r"(?P<int>[-+]?[0-9]+)|0o(?P<oct>[0-7]+)|0x(?P<hex>[0-9a-fA-F]+)"
+    r"|(?P<float>[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)"
+    r"|(?P<inf>[-+]?\.(?:inf|Inf|INF))|(?P<nan>\.(?:nan|NaN|NAN))"
+)
+"""YAML 1.2 core schema's numbers (one match per scalar: a booking holds thousands)."""
+_NUMBER_START = frozenset("0123456789+-.tTfF")
+"""First characters of the plain scalars YAML 1.2's core schema reads as numbers or booleans."""
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
 _UNICODE_BREAK = re.compile("[\x85\u2028\u2029]")  # folded in block and single-quoted text
 _NOT_ALLOWED = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -41,11 +52,37 @@ _TAB = "invalid YAML: a tab character where YAML expects spaces; indent with spa
 _TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels; flatten the structure"
 
 
+def core_value(text: str) -> Any:
+    """A plain (unquoted) scalar as YAML 1.2's core schema types it: None, a boolean, a
+    number, or its text. A whole number written as a float (``2.0``, ``1e3``) is an int, as
+    JSON Schema counts it."""
+    if text in _NULLS:
+        return None
+    if not text or text[0] not in _NUMBER_START:
+        return text
+    if text in _BOOLS:
+        return _BOOLS[text]
+    number = _CORE_NUMBER.fullmatch(text)
+    if number is None:
+        return text
+    kind = number.lastgroup
+    if kind == "int":
+        return int(text)
+    if kind in ("oct", "hex"):
+        return int(text[2:], 8 if kind == "oct" else 16)
+    if kind == "float":
+        value = float(text)
+        return int(value) if value.is_integer() else value
+    return float("nan") if kind == "nan" else float(text.replace(".", "", 1))
+
+
 class Document:
     """A parsed YAML file: plain data plus where each key and value stands.
 
-    ``data`` holds dicts, lists, ``str`` and ``None`` only: YAML never types a scalar
-    (``no``, ``010``, ``1:30`` keep their text); the pydantic model of each field does.
+    ``data`` holds dicts, lists, ``str``, ``int``, ``float``, ``bool`` and ``None`` only:
+    quoted scalars and keys are text; plain scalars are typed by YAML 1.2's core schema
+    (``core_value``: ``no`` and ``1:30`` stay text, ``010`` is 10); the pydantic model of
+    each field then accepts its type only (``quantity: "2"`` is text, not a number).
     Positions are 1-based (line, column). An alias yields the object its anchor built
     (shared, as in PyYAML): treat ``data`` as read-only.
 
@@ -293,7 +330,7 @@ class _Builder:
             if event.style == '"':
                 self._escaped_characters(event.value, pos)
             plain = not event.style
-            value = None if plain and event.value in _NULLS else event.value
+            value = core_value(event.value) if plain else event.value
             kind = "null" if value is None else "plain" if plain else "text"
             self._place(value, pos, kind, event.value)
             if event.anchor is not None:
@@ -497,8 +534,8 @@ def _quick_data(text: str) -> Any:
     alias, second document, key that is not plain text, duplicate key, control character
     escape, deep nesting, syntax error: the builder reads it again and says what is wrong).
 
-    The same events make the same data: plain scalars in ``_NULLS`` are None, every other
-    scalar keeps its text, a key is its text.
+    The same events make the same data: plain scalars typed by ``core_value``, quoted ones
+    their text, a key is its text.
     """
     scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
     mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
@@ -531,8 +568,8 @@ def _quick_data(text: str) -> Any:
                         return _REFUSED
                     pending[-1] = value
                     continue
-                if not style and value in _NULLS:
-                    value = None
+                if not style:
+                    value = core_value(value)
                 if key is None:
                     nodes[-1].append(value)
                 else:
@@ -613,6 +650,8 @@ class _Dumper(yaml.SafeDumper):
 
 def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = '"' if _UNICODE_BREAK.search(value) else "|" if "\n" in value else None
+    if style is None and not isinstance(core_value(value), str):
+        style = "'"  # text YAML 1.2 would read as a number, boolean or null (`0o17`, `1e3`)
     return dumper.represent_scalar("tag:yaml.org,2002:str", str.__str__(value), style=style)
 
 

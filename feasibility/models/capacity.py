@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic.config import JsonDict
 
 from feasibility.models.common import (
     Date,
@@ -13,9 +14,24 @@ from feasibility.models.common import (
     NonNegativeAmount,
     PositiveAmount,
     Weekday,
+    given,
+    not_given,
 )
 
 OFFICE_WEEK: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+ONE_RATE = ConfigDict(json_schema_extra={"oneOf": [given("per_day"), given("per_week")]})
+"""JSON Schema of ``_one_rate``: exactly one of per_day and per_week."""
+
+
+def _step_kinds(schema: JsonDict) -> None:
+    """JSON Schema of ``Step.kind``: exactly one of effort work, fixed work, a wait."""
+    fixed = given("days", "uses")
+    fixed["properties"]["uses"]["minProperties"] = 1
+    schema["oneOf"] = [
+        {"allOf": [given("resource", "effort"), not_given("days", "uses")]},
+        {"allOf": [fixed, not_given("resource", "effort", "max_per_day")]},
+        {"allOf": [given("days"), not_given("uses", "resource", "effort", "max_per_day")]},
+    ]
 
 
 class Holidays(FileModel):
@@ -63,6 +79,8 @@ class CalendarOverride(FileModel):
 class CapacityChange(FileModel):
     """A new capacity level from a date on (hires, leavers, a crew added)."""
 
+    model_config = ONE_RATE
+
     from_: Date = Field(alias="from")
     """First day of the new capacity."""
     per_day: NonNegativeAmount | None = None
@@ -91,6 +109,8 @@ class Estimate(FileModel):
 
 class Resource(FileModel):
     """People, crews or equipment with a capacity on each working day."""
+
+    model_config = ONE_RATE
 
     id: Id
     """Id that steps and reservations refer to."""
@@ -155,6 +175,8 @@ class Step(FileModel):
     Effort work: `resource` + `effort` (+ `max_per_day`). Fixed work: `days` + `uses`.
     A wait: `days` alone.
     """
+
+    model_config = ConfigDict(json_schema_extra=_step_kinds)
 
     id: Id
     """Id that `after` lists refer to, unique within the offering."""
@@ -290,7 +312,7 @@ class Policy(FileModel):
 class CapacityFile(FileModel):
     """The capacity file ops keep in git (`capacity.yaml`)."""
 
-    version: int
+    version: Annotated[int, Field(json_schema_extra={"const": 1})]
     """Format version; this release reads version 1."""
     company: str
     """Company name shown in reports."""

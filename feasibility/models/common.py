@@ -1,21 +1,59 @@
-"""Shared building blocks of the file models: ids, strict config, dates."""
+"""Shared building blocks of the file models: ids, strict config, dates.
+
+Every field takes its own type only, as YAML 1.2's core schema reads the file (the typing
+the JSON Schemas describe): ``quantity: "2"`` is text where a number is wanted, ``review:
+yes`` text where a boolean is. Ids may be whole numbers (``id: 2027003``), read as text.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 from pydantic_core import PydanticCustomError
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 ID_MAX_LENGTH = 100
 
+ID_DESCRIPTION = (
+    "An id: letters, digits, '.', '_' or '-', starting with a letter or digit (a whole "
+    "number is read as its digits)."
+)
+
+
+def _id_number(value: Any) -> Any:
+    """A whole number given as an id (``id: 2027003``) is its digits."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _id_schema(schema: dict[str, Any]) -> None:
+    """An id's JSON Schema: text of SPEC's form, or a whole number of at most
+    ``ID_MAX_LENGTH`` digits. The text's pattern ends in ``(?!\n)``: Python's ``$`` (which
+    some validators use) also matches before a final line break, which ids may not hold."""
+    schema.clear()
+    schema["description"] = ID_DESCRIPTION
+    schema["anyOf"] = [
+        {"type": "string", "pattern": ID_PATTERN + "(?!\n)", "maxLength": ID_MAX_LENGTH},
+        {"type": "integer", "minimum": 0, "exclusiveMaximum": 10**ID_MAX_LENGTH},
+    ]
+
+
 Id = Annotated[
     str,
+    BeforeValidator(_id_number),
     StringConstraints(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH),
-    Field(description="An id: letters, digits, '.', '_' or '-', starting with a letter or digit."),
+    Field(description=ID_DESCRIPTION, json_schema_extra=_id_schema),
 ]
 """An id as SPEC defines it; also safe as a file name (no separators, never '..')."""
 
@@ -32,19 +70,44 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _iso_date(value: Any) -> Any:
-    """Text must be YYYY-MM-DD: pydantic alone would read '0' or '86400' as a Unix time and
-    accept a date-time at midnight."""
-    if isinstance(value, str) and ISO_DATE.fullmatch(value) is None:
+    """The day of YYYY-MM-DD text (a date passes): pydantic alone would read 0 or '86400'
+    as a Unix time and accept a date-time at midnight. Parsed here, so that a strict
+    validation (a YAML file's: a date is text there) takes it."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dict | list) or value is None:
+        raise PydanticCustomError("date_type", "expected a date")
+    if not isinstance(value, str) or ISO_DATE.fullmatch(value) is None:
         raise PydanticCustomError("date_format", "expected YYYY-MM-DD")
-    return value
+    try:
+        return _lax_date().validate_python(value)
+    except ValidationError as error:  # e.g. 2027-02-30, with pydantic's own words
+        first = error.errors()[0]
+        raise PydanticCustomError(first["type"], first["msg"]) from None
+
+
+@cache
+def _lax_date() -> TypeAdapter[dt.date]:
+    return TypeAdapter(dt.date)
 
 
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]
-"""A day, written YYYY-MM-DD."""
+"""A day, written YYYY-MM-DD (text, which YAML 1.2's core schema leaves a date as)."""
+
+
+def given(*keys: str) -> dict[str, Any]:
+    """JSON Schema: each of ``keys`` is there and not null."""
+    return {"required": list(keys), "properties": {k: {"not": {"type": "null"}} for k in keys}}
+
+
+def not_given(*keys: str) -> dict[str, Any]:
+    """JSON Schema: each of ``keys`` is absent or null (as the models read an omitted field)."""
+    return {"properties": {k: {"type": "null"} for k in keys}}
 
 
 class FileModel(BaseModel):
-    """Base of every model read from a file: unknown keys are errors, no NaN or infinity."""
+    """Base of every model read from a file: unknown keys are errors, no NaN or infinity.
+    A YAML file is validated strictly (``validation.schema.validate_document``)."""
 
     model_config = ConfigDict(
         extra="forbid",

@@ -39,7 +39,15 @@ def _attribute_docs(cls: type[BaseModel]) -> dict[str, str]:
 
 class Documented(GenerateJsonSchema):
     """pydantic's schema with each field's attribute docstring as its description (when the
-    field has none of its own)."""
+    field has none of its own), and the keys of a mapping by id checked as ids."""
+
+    def dict_schema(self, schema: core_schema.DictSchema) -> JsonSchemaValue:
+        out = super().dict_schema(schema)
+        keys = self.generate_inner(schema["keys_schema"]) if "keys_schema" in schema else {}
+        text = [k for k in keys.get("anyOf", []) if k.get("type") == "string" and "pattern" in k]
+        if text:  # an id (``models.common.Id``): keys are always text
+            out["propertyNames"] = {k: v for k, v in text[0].items() if k != "type"}
+        return out
 
     def model_schema(self, schema: core_schema.ModelSchema) -> JsonSchemaValue:
         out = super().model_schema(schema)

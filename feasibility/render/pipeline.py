@@ -12,7 +12,7 @@ from feasibility.engine.pipeline import VERDICTS, PipelineDeal, PipelineResult
 from feasibility.engine.result import DealResult, Verdict
 from feasibility.render.json_out import SCHEMA_VERSION, deal_json, dumps
 from feasibility.render.markdown import ICON
-from feasibility.render.text import STYLE
+from feasibility.render.text import NARROW, STYLE, ByWidth
 from feasibility.safe import code, csv_text, terminal
 from feasibility.safe import markdown as cell
 from feasibility.wording import percent, plural
@@ -82,6 +82,26 @@ def _booked(result: PipelineResult) -> str | None:
 
 def pipeline_text(result: PipelineResult, source: str) -> RenderableType:
     """A summary table: each deal alone and if all close, then the counts."""
+    table = ByWidth(lambda width: _table(result, source, narrow=width < NARROW))
+    lines: list[RenderableType] = [
+        table,
+        Text(""),
+        Text(f"Alone:        {_counts(result, if_all_close=False)}"),
+        Text(f"If all close: {_counts(result, if_all_close=True)}  ({WORSE}: worse than alone)"),
+        terminal(_first_worse(result)),
+    ]
+    expected = _expected(result)
+    if expected:
+        lines.append(Text(expected))
+    booked = _booked(result)
+    if booked:
+        lines.append(terminal(booked))
+    return Group(*lines)
+
+
+def _table(result: PipelineResult, source: str, *, narrow: bool) -> Table:
+    """The summary table; narrow, each verdict holds its score and each deal its line (a
+    date or an id then always fits whole)."""
     table = Table(
         title=terminal(
             f"{source}: {plural(len(result.deals), 'deal')} · {result.company} capacity as of "
@@ -98,48 +118,41 @@ def pipeline_text(result: PipelineResult, source: str) -> RenderableType:
         ("score", True), ("earliest", False), ("if all close", False), ("score", True),
         ("earliest", False),
     ]  # fmt: skip
-    if sampled:
+    if sampled and not narrow:
         columns[6:6] = [("on time", True)]
         columns.append(("on time", True))
-    for name, right in columns:
+    for name, right in columns[1:] if narrow else columns:
+        if narrow and name == "score":
+            continue
         table.add_column(
             name,
             justify="right" if right else "left",
-            no_wrap=True,
-            overflow="ellipsis",
+            no_wrap=not narrow or name in {"deal", "earliest"},
+            overflow="fold" if narrow or name in {"deal", "earliest"} else "ellipsis",
             max_width=CUSTOMER_WIDTH if name == "customer" else None,
         )
     for d in result.deals:
         a, b = d.alone, d.if_all_close
-        cells: list[str | Text] = [
-            "" if d.line is None else str(d.line),
-            terminal(a.id),
-            terminal(a.customer),
-            Text(NAMES[a.verdict], style=STYLE[a.verdict]),
-            str(a.score),
-            _date(a),
-            Text(NAMES[b.verdict] + (f" {WORSE}" if d.worse else ""), style=STYLE[b.verdict]),
-            str(b.score),
-            _date(b),
-        ]
-        if sampled:
-            cells[6:6] = [_chance(a)]
-            cells.append(_chance(b))
-        table.add_row(*cells)
-    lines: list[RenderableType] = [
-        table,
-        Text(""),
-        Text(f"Alone:        {_counts(result, if_all_close=False)}"),
-        Text(f"If all close: {_counts(result, if_all_close=True)}  ({WORSE}: worse than alone)"),
-        terminal(_first_worse(result)),
-    ]
-    expected = _expected(result)
-    if expected:
-        lines.append(Text(expected))
-    booked = _booked(result)
-    if booked:
-        lines.append(terminal(booked))
-    return Group(*lines)
+        alone = Text(NAMES[a.verdict], style=STYLE[a.verdict])
+        close = Text(NAMES[b.verdict] + (f" {WORSE}" if d.worse else ""), style=STYLE[b.verdict])
+        line = "" if d.line is None else str(d.line)
+        if narrow:
+            deal = terminal(a.id) + ("" if d.line is None else f"\n(line {line})")
+            chances = (f" · {_chance(a)}", f" · {_chance(b)}") if sampled else ("", "")
+            table.add_row(
+                deal, terminal(a.customer), alone + f" {a.score}{chances[0]}", _date(a),
+                close + f" {b.score}{chances[1]}", _date(b),
+            )  # fmt: skip
+        else:
+            cells: list[str | Text] = [
+                line, terminal(a.id), terminal(a.customer), alone, str(a.score), _date(a),
+                close, str(b.score), _date(b),
+            ]  # fmt: skip
+            if sampled:
+                cells[6:6] = [_chance(a)]
+                cells.append(_chance(b))
+            table.add_row(*cells)
+    return table
 
 
 def pipeline_markdown(result: PipelineResult, source: str) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
@@ -29,6 +32,22 @@ LABEL: dict[Verdict, str] = {
     "at_risk": "AT RISK",
     "infeasible": "INFEASIBLE",
 }
+
+
+NARROW = 80
+"""Below this many columns tables drop padding and stack cells so that dates and ids wrap
+whole instead of being cut short."""
+
+
+class ByWidth:
+    """A renderable built for the width it is given (a table laid out for a narrow
+    terminal differs from the wide one)."""
+
+    def __init__(self, build: Callable[[int], RenderableType]) -> None:
+        self.build = build
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Any]:
+        yield self.build(options.max_width)
 
 
 def indented(text: Text, columns: int) -> Padding:
@@ -78,17 +97,24 @@ def deal_text(
     )
 
 
-def _lines_table(d: DealResult) -> Table:
-    table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0))
+def _lines_table(d: DealResult) -> ByWidth:
+    return ByWidth(lambda width: _lines_grid(d, narrow=width < NARROW))
+
+
+def _lines_grid(d: DealResult, *, narrow: bool) -> Table:
+    table = Table(box=None, pad_edge=False, padding=(0, 1 if narrow else 2, 0, 0))
     for col in ("#", "offering", "qty", "due", "earliest", "slack", "verdict"):
-        table.add_column(col, justify="right" if col in {"#", "qty", "slack"} else "left")
+        right = col in {"#", "qty", "slack"}
+        whole = col in {"due", "earliest"}  # a date is never cut: it folds at worst
+        table.add_column(col, justify="right" if right else "left", overflow="fold", no_wrap=whole)
     for i, ln in enumerate(d.lines):
+        earliest = earliest_cell(ln)
         table.add_row(
             str(i),
             terminal(ln.offering),
             str(ln.quantity),
             str(ln.due or "—"),
-            earliest_cell(ln),
+            earliest.replace(", ", ",\n") if narrow else earliest,
             "—" if ln.slack_days is None else f"{ln.slack_days:+d}",
             Text(LABEL[ln.verdict].lower(), style=STYLE[ln.verdict]),
         )
@@ -156,10 +182,15 @@ def _chains(d: DealResult) -> list[RenderableType]:
     return out
 
 
-def _schedule_table(d: DealResult) -> Table:
-    table = Table(title="Schedule", title_justify="left", box=None, padding=(0, 2, 0, 0))
+def _schedule_table(d: DealResult) -> ByWidth:
+    return ByWidth(lambda width: _schedule_grid(d, narrow=width < NARROW))
+
+
+def _schedule_grid(d: DealResult, *, narrow: bool) -> Table:
+    padding = (0, 1 if narrow else 2, 0, 0)
+    table = Table(title="Schedule", title_justify="left", box=None, padding=padding)
     for col in ("line", "unit", "step", "start", "finish", "uses"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold", no_wrap=col in {"start", "finish"})
     for s in d.schedule:
         uses = ", ".join(f"{r} {a:g}" for r, a in s.uses.items()) or "wait"
         unit = "line" if s.unit is None else str(s.unit)

@@ -7,6 +7,7 @@ column of the offending key or value, and rewrites it as "what is wrong; what to
 from __future__ import annotations
 
 import difflib
+import math
 import types
 import typing
 from collections.abc import Sequence
@@ -16,16 +17,21 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from feasibility.errors import Problem
-from feasibility.io.yamlio import MAX_PROBLEMS, Document, Path_
+from feasibility.io.yamlio import MAX_PROBLEMS, Document, Path_, core_value
 from feasibility.models.common import ID_PATTERN
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def validate_document(doc: Document, model: type[M]) -> tuple[M | None, list[Problem]]:
-    """The model built from ``doc``, or None with every schema problem located."""
+def validate_document(
+    doc: Document, model: type[M], *, typed: bool = True
+) -> tuple[M | None, list[Problem]]:
+    """The model built from ``doc``, or None with every schema problem located.
+
+    ``typed``: the data is typed (YAML), each field takes its own type only; else it is all
+    text (a CSV row), which each field reads as its type."""
     try:
-        return model.model_validate(doc.data), []
+        return model.model_validate(doc.data, strict=typed), []
     except ValidationError as exc:
         errors = exc.errors()
         problems = sorted({_problem(doc, model, err) for err in errors[:MAX_PROBLEMS]})
@@ -79,8 +85,28 @@ def _problem(doc: Document, model: type[BaseModel], err: ErrorDetails) -> Proble
     else:
         on_key = bool(loc) and loc[-1] == "[key]"
         line, col = doc.where(path, prefer_key=on_key)
-        message = f"{where}: {_explain(kind, err['msg'], found)}"
+        message = f"{where}: {_explain(kind, err['msg'], found)}{_retype(kind, err.get('input'))}"
     return Problem(doc.file, line, col, message)
+
+
+NUMBER_TYPES = {"int_type", "float_type", "int_parsing", "float_parsing"}
+
+
+def _retype(kind: str, value: Any) -> str:
+    """What to change when a value has the wrong YAML type: text where a number or a
+    boolean is wanted (quoted), or a number or boolean where text is wanted."""
+    if kind == "string_type" and isinstance(value, int | float):
+        return "; put it in quotes to keep it as text"
+    if kind in NUMBER_TYPES and isinstance(value, str) and _is_number(value):
+        return "; remove the quotes"
+    if kind == "bool_type" and isinstance(value, str):
+        return "; write true or false"
+    return ""
+
+
+def _is_number(text: str) -> bool:
+    """Whether ``text`` would be a number unquoted (so it was quoted)."""
+    return isinstance(core_value(text), int | float) and not isinstance(core_value(text), bool)
 
 
 def _explain(kind: str, msg: str, found: str) -> str:
@@ -125,6 +151,12 @@ HINTS = {
 def _describe(value: Any) -> str:
     if value is None:
         return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(".nan" if math.isnan(value) else "-.inf" if value < 0 else ".inf")
+    if isinstance(value, int) and len(str(abs(value))) > 40:
+        return repr(f"{value:.6g}")
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from feasibility.cli.app import app
+from feasibility.cli.app import Command, app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import (
     AsOfOpt,
@@ -21,7 +21,7 @@ from feasibility.cli.options import (
 from feasibility.errors import InputError
 
 
-@app.command()
+@app.command(cls=Command)
 def book(
     deal: Annotated[
         Path, typer.Argument(metavar="DEAL", help="Deal file to book.", show_default=False)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from feasibility.cli.app import app
+from feasibility.cli.app import Command, app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import (
     AsOfOpt,
@@ -20,7 +20,7 @@ from feasibility.cli.options import (
 )
 
 
-@app.command()
+@app.command(cls=Command)
 def check(
     deals: Annotated[
         list[Path],

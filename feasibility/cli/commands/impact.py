@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from feasibility.cli.app import app
+from feasibility.cli.app import Command, app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import AsOfOpt, CapacityOpt, DebugOpt, as_of_date
 from feasibility.errors import ExitCode, UsageError
@@ -33,14 +33,14 @@ class FailOn(StrEnum):
     broken = "broken"
 
 
-@app.command()
+@app.command(cls=Command)
 def impact(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
             metavar="FILE",
             help="OLD NEW capacity files; with --base, the capacity file "
-            "[default: --capacity, $FEASIBILITY_CAPACITY or ./capacity.yaml].",
+            "[default: --capacity, $FEASIBILITY_CAPACITY, else the nearest capacity.yaml].",
             show_default=False,
         ),
     ] = None,

@@ -7,13 +7,13 @@ from typing import Annotated
 
 import typer
 
-from feasibility.cli.app import app
+from feasibility.cli.app import Command, app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import DebugOpt
 from feasibility.errors import ExitCode
 
 
-@app.command()
+@app.command(cls=Command)
 def init(
     folder: Annotated[
         Path,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from feasibility.cli.app import app
+from feasibility.cli.app import Command, app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import (
     AsOfOpt,
@@ -31,7 +31,7 @@ class LoadFormat(StrEnum):
     csv = "csv"
 
 
-@app.command()
+@app.command(cls=Command)
 def load(
     capacity: CapacityOpt = None,
     as_of: AsOfOpt = None,

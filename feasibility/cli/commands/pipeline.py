@@ -8,9 +8,10 @@ from typing import Annotated
 
 import typer
 
-from feasibility.cli.app import app
+from feasibility.cli.app import Command, app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import AsOfOpt, CapacityOpt, DebugOpt, as_of_date
+from feasibility.io.crm import Preset
 
 
 class PipelineFormat(StrEnum):
@@ -22,7 +23,7 @@ class PipelineFormat(StrEnum):
     markdown = "markdown"
 
 
-@app.command()
+@app.command(cls=Command)
 def pipeline(
     file: Annotated[
         Path,
@@ -39,6 +40,25 @@ def pipeline(
             metavar="FIELD=HEADER",
             help="Read FIELD from the column named HEADER (repeat). Fields: id, customer, owner, "
             "start, offering, quantity, due, features [default: each field's own name].",
+            show_default=False,
+        ),
+    ] = None,
+    preset: Annotated[
+        Preset | None,
+        typer.Option(
+            "--preset",
+            help="Read the standard columns (and dates) of this CRM's export; --column and "
+            "--date-format override it.",
+            show_default=False,
+        ),
+    ] = None,
+    date_format: Annotated[
+        str | None,
+        typer.Option(
+            "--date-format",
+            metavar="FORMAT",
+            help="How the export writes dates, as strptime does, e.g. %m/%d/%Y or %d.%m.%Y "
+            "[default: the preset's, else YYYY-MM-DD with an optional time].",
             show_default=False,
         ),
     ] = None,
@@ -75,15 +95,20 @@ def pipeline(
     def body() -> int:
         from feasibility.cli.output import emit, progress
         from feasibility.engine.pipeline import check_pipeline, default_jobs
+        from feasibility.io.crm import export_format
         from feasibility.io.pipeline_csv import parse_columns, read_pipeline
         from feasibility.render import pipeline as render
         from feasibility.verdicts import EXIT
         from feasibility.workspace import capacity_path, load_workspace
 
-        columns = parse_columns(column or [])
+        form = export_format(preset, parse_columns(column or []), date_format)
         day = as_of_date(as_of)
         workspace = load_workspace(capacity_path(capacity))
-        rows = read_pipeline(file, columns)
+        offerings = {o.id: o.name for o in workspace.capacity.model.offerings}
+        export = read_pipeline(file, form, offerings=offerings)
+        for note in export.notes:
+            typer.echo(str(note), err=True)
+        rows = export.deals
         with progress(2 * len(rows), "checking deals alone, then if all close") as advance:
             result = check_pipeline(
                 workspace.capacity.model,

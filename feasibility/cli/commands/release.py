@@ -6,13 +6,13 @@ from typing import Annotated
 
 import typer
 
-from feasibility.cli.app import app
+from feasibility.cli.app import Command, app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import CapacityOpt, DebugOpt
 from feasibility.errors import ExitCode, InputError
 
 
-@app.command()
+@app.command(cls=Command)
 def release(
     deal_id: Annotated[
         str, typer.Argument(metavar="ID", help="Id of the booked deal.", show_default=False)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from feasibility.cli.app import app
+from feasibility.cli.app import Command, app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import AsOfOpt, CapacityOpt, DebugOpt, as_of_date
 from feasibility.errors import ExitCode
@@ -22,7 +22,7 @@ class ReplanFormat(StrEnum):
     markdown = "markdown"
 
 
-@app.command()
+@app.command(cls=Command)
 def replan(
     ids: Annotated[
         list[str] | None,

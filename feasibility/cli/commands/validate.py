@@ -7,13 +7,13 @@ from typing import Annotated
 
 import typer
 
-from feasibility.cli.app import app
+from feasibility.cli.app import Command, app
 from feasibility.cli.boundary import finish
 from feasibility.cli.options import AsOfOpt, CapacityOpt, DebugOpt, ValidateFormat, as_of_date
 from feasibility.errors import ExitCode
 
 
-@app.command()
+@app.command(cls=Command)
 def validate(
     files: Annotated[
         list[Path] | None,
