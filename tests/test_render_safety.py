@@ -184,9 +184,19 @@ def test_markdown_keeps_its_rows_cells_and_blocks(
 @given(evil=hostile)
 @pytest.mark.parametrize("name", sorted(JSON))
 def test_json_keeps_the_text_exactly(results: dict[str, Any], name: str, evil: str) -> None:
+    """Lines as Python counts them (U+0085, U+2028 end one): JSON escapes them raw."""
     plain, bad = (JSON[name](r) for r in both(results, name, evil))
-    assert len(bad.split("\n")) == len(plain.split("\n"))
+    assert len(bad.splitlines()) == len(plain.splitlines())
+    assert not INVISIBLE.search(bad)
     assert json.loads(bad).keys() == json.loads(plain).keys()
+
+
+def test_json_escapes_line_separators_and_keeps_the_value(results: dict[str, Any]) -> None:
+    evil = "a\x85b\u2028c\u2029d\u202ee"
+    out = json_out.check_json(substitute(results["check"], {NAMES[1]: evil}))
+    assert not re.search("[\x85\u2028\u2029\u202e]", out)
+    assert "a\\u0085b\\u2028c\\u2029d\\u202ee" in out
+    assert json.loads(out)["deals"][0]["customer"] == evil
 
 
 @SETTINGS
