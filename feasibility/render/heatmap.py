@@ -81,7 +81,10 @@ def _header(result: LoadResult, width: int) -> list[Text]:
             name += f" {m.year}"
         if at >= free_from:
             months[at : at + len(name)] = name
-            free_from, year_shown = at + len(name) + 1, m.year if " " in name.strip() else year_shown
+            free_from, year_shown = (
+                at + len(name) + 1,
+                m.year if " " in name.strip() else year_shown,
+            )
     days = "".join(f" {m.day:>3} " for m in mondays)
     return [_row(" " * width, Text("".join(months))), _row(_label("resource", width), Text(days))]
 
