@@ -32,6 +32,14 @@ FEATURE_SEPARATOR = re.compile(r"[;|]")
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 """Characters no value may hold (tab and line breaks may: quoted values span lines)."""
 Pos = tuple[int, int]
+MAX_COLUMNS = 200
+"""Most columns a header may have (CRM exports of every field run to about a hundred)."""
+MAX_HEADER_CHARS = 200
+"""Longest column name, in characters."""
+MAX_ROWS = 20_000
+"""Most deal lines (rows) one export may hold."""
+LISTED = 20
+"""Most column names a message lists."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +130,7 @@ class _Reader:
     def read(self, text: str) -> None:
         """Parse the header, then every row; then validate each deal."""
         drafts: dict[str, _Draft] = {}
-        rows = _records(text)
+        rows, rows_read = _records(text), 0
         try:
             for line, record in rows:
                 if not any(cell.strip() for cell in record):
@@ -131,6 +139,9 @@ class _Reader:
                     self.header(line, record)
                     if self.problems:
                         return
+                elif (rows_read := rows_read + 1) > MAX_ROWS:
+                    self.add(line, 1, f"more than {MAX_ROWS:,} rows; split the export")
+                    break
                 else:
                     self.row(line, record, drafts)
         except csv.Error as error:
@@ -143,8 +154,19 @@ class _Reader:
             self.finish(draft)
 
     def header(self, line: int, record: list[str]) -> None:
-        """Find the column of each field."""
+        """Find the column of each field (a header too large is one problem, or one per
+        name too long)."""
         self.headers = [cell.strip() for cell in record]
+        if len(record) > MAX_COLUMNS:
+            message = f"the header has {len(record):,} columns, more than {MAX_COLUMNS}"
+            self.add(line, MAX_COLUMNS + 1, f"{message}; export only the columns to read")
+            return
+        for i, name in enumerate(self.headers):
+            if len(name) > MAX_HEADER_CHARS:
+                message = f"a column name of {len(name):,} characters, more than"
+                self.add(line, i + 1, f"{message} {MAX_HEADER_CHARS}; shorten it")
+        if self.problems:
+            return
         keys = [h.casefold() for h in self.headers]
         for fld in FIELDS:
             wanted = self.columns.get(fld, fld)
@@ -155,7 +177,10 @@ class _Reader:
                 self.index[fld] = found[0]
             elif fld in REQUIRED or fld in self.columns:
                 hint = did_you_mean(wanted, self.headers) or f"; map it with --column {fld}=HEADER"
-                listed = ", ".join(self.headers)
+                rest = len(self.headers) - LISTED
+                listed = ", ".join(self.headers[:LISTED]) + (
+                    f" and {rest} more" if rest > 0 else ""
+                )
                 self.add(line, 1, f"no column '{wanted}' (found: {listed}){hint}")
 
     def row(self, line: int, record: list[str], drafts: dict[str, _Draft]) -> None:

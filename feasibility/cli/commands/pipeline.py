@@ -77,13 +77,14 @@ def pipeline(
         from feasibility.engine.pipeline import check_pipeline, default_jobs
         from feasibility.io.pipeline_csv import parse_columns, read_pipeline
         from feasibility.render import pipeline as render
+        from feasibility.validation.bounds import bounded_rows
         from feasibility.verdicts import EXIT
         from feasibility.workspace import capacity_path, load_workspace
 
         columns = parse_columns(column or [])
         day = as_of_date(as_of)
         workspace = load_workspace(capacity_path(capacity))
-        rows = read_pipeline(file, columns)
+        rows = bounded_rows(read_pipeline(file, columns), str(file), workspace.capacity.model)
         with progress(2 * len(rows), "checking deals alone, then if all close") as advance:
             result = check_pipeline(
                 workspace.capacity.model,
