@@ -334,3 +334,39 @@ def test_a_pipeline_csv_never_writes_a_formula(cli: CliRunner, workspace: Path) 
     ]
     text_out = cli("pipeline", "p.csv", "--as-of", AS_OF.isoformat(), cwd=workspace)
     assert text_out.returncode == 0, text_out.stderr
+
+
+def test_a_load_csv_never_writes_a_unit_as_a_formula(cli: CliRunner, workspace: Path) -> None:
+    """Issue 18: `load --format csv` wrote a resource's `unit` verbatim."""
+    capacity = workspace / "capacity.yaml"
+    formula = "=cmd|' /C calc'!A0"
+    text_in = capacity.read_text()
+    capacity.write_text(text_in.replace("unit: crews", f'unit: "{formula}"', 1))
+    done = cli("load", "--format", "csv", "--as-of", AS_OF.isoformat(), cwd=workspace)
+    assert done.returncode == 0, done.stderr
+    units = {row[1] for row in csv.reader(io.StringIO(done.stdout))}
+    assert "'" + formula in units and formula not in units
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_impact_keeps_a_company_line_break_on_its_line(
+    cli: CliRunner, workspace: Path, fmt: str
+) -> None:
+    """Issue 18: a company with a line break started a line of its own in `impact`."""
+    done = cli("impact", REPO / "capacity.yaml", "capacity.yaml", "-f", fmt, cwd=workspace)
+    assert done.returncode in {0, 1}, done.stderr
+    assert not [ln for ln in done.stdout.splitlines() if ln.lstrip("|# ").startswith("::error")]
+
+
+def test_a_pipeline_customer_reaches_the_terminal_as_text(cli: CliRunner, workspace: Path) -> None:
+    """Issue 18: C1 controls from a CSV, bidi overrides, zero-width characters and line
+    breaks reached the terminal raw."""
+    evil = "a\x9b31m\u202eb\u200bc\n::error file=x::d"
+    (workspace / "p.csv").write_text(
+        f'id,customer,offering,quantity,due\nBL-1,"{evil}",training,1,2027-04-16\n'
+    )
+    done = cli("pipeline", "p.csv", "--as-of", AS_OF.isoformat(), cwd=workspace)
+    assert done.returncode == 0, done.stderr
+    assert not INVISIBLE.search(done.stdout)
+    assert not [ln for ln in done.stdout.splitlines() if ln.lstrip("│ ").startswith("::error")]
+    assert "BL-1 a\\x9b31m\\u202eb\\u200bc\\" in done.stdout  # cut to the column's width
