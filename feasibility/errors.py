@@ -7,8 +7,10 @@ Anything else that escapes is a bug (exit 4).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import Literal
 
@@ -44,6 +46,36 @@ class Problem:
         return f"{where}: {prefix}{visible(self.message)}"
 
 
+MAX_LIKE = 20
+"""Most problems of one kind reported (the same message but for its quoted values and
+numbers); the rest of that kind are one problem saying how many more."""
+MAX_QUOTED = 80
+"""Longest quoted value a message shows, in characters (a longer one is cut with '…')."""
+_QUOTED = re.compile(f"'([^']{{{MAX_QUOTED + 1},}})'")
+_VALUES = re.compile(r"'[^']*'|[0-9][0-9,]*")
+
+
+def capped(problems: Iterable[Problem]) -> list[Problem]:
+    """``problems`` in their order with long quoted values cut, at most ``MAX_LIKE`` of each
+    kind; at the first left out of a kind, one problem '... and N more like this'."""
+    out: list[Problem] = []
+    counts: Counter[tuple[Severity, str]] = Counter()
+    more: dict[tuple[Severity, str], int] = {}
+    for p in problems:
+        kind = (p.severity, _VALUES.sub("", p.message))
+        counts[kind] += 1
+        if counts[kind] <= MAX_LIKE:
+            message = _QUOTED.sub(lambda m: f"'{m[1][:MAX_QUOTED]}…'", p.message)
+            out.append(replace(p, message=message))
+        elif counts[kind] == MAX_LIKE + 1:
+            more[kind] = len(out)
+            out.append(p)
+    for kind, at in more.items():
+        rest = f"... and {counts[kind] - MAX_LIKE:,} more like this; fix these first"
+        out[at] = replace(out[at], message=rest)
+    return out
+
+
 class FeasibilityError(Exception):
     """Root of every error a user can cause; carries its exit code."""
 
@@ -58,7 +90,7 @@ class InputError(FeasibilityError):
     """One or more input files are unreadable or invalid; every problem is listed."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = tuple(problems)
+        self.problems = tuple(capped(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -20,6 +20,7 @@ from feasibility.errors import InputError, Problem, UsageError
 from feasibility.io.yamlio import MAX_PROBLEMS, Document, load_file
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal
+from feasibility.validation.bounds import work_problem
 from feasibility.validation.crossref import check_capacity
 from feasibility.validation.schema import did_you_mean, validate_document
 
@@ -162,8 +163,10 @@ def _wrong_kind(
 
 def deal_references(doc: Document, deal: Deal, model: CapacityFile) -> list[Problem]:
     """Lines whose offering or features the model does not have (the first ``MAX_PROBLEMS``,
-    then one saying there are more)."""
-    found = list(islice(_unknown_references(doc, deal, model), MAX_PROBLEMS + 1))
+    then one saying there are more), and a deal asking for too much work."""
+    too_much = work_problem(doc.file, doc.where, deal, model)
+    found = [too_much] if too_much else []
+    found += islice(_unknown_references(doc, deal, model), MAX_PROBLEMS + 1)
     if len(found) > MAX_PROBLEMS:
         more = found[MAX_PROBLEMS]
         found[MAX_PROBLEMS] = Problem(

@@ -160,6 +160,15 @@ def test_heatmap_text_at_width_100() -> None:
     )
 
 
+def test_heatmap_months_over_a_new_year_carry_their_year() -> None:
+    # 2027-12-06 to 2028-01-24: the first month shown of each year has its year.
+    result = load_report(MODEL, [], WED, start=dt.date(2027, 12, 6), weeks=8)
+    assert render(result).splitlines()[1:3] == [
+        "          Dec 2027            Jan 2028           ",
+        "resource    6   13   20   27    3   10   17   24 ",
+    ]
+
+
 def test_csv_has_a_row_per_resource_and_week() -> None:
     rows = load_csv(load_report(MODEL, BOOKINGS, WED, weeks=2, deal=DEAL)).splitlines()
     assert rows == [

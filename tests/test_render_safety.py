@@ -184,9 +184,19 @@ def test_markdown_keeps_its_rows_cells_and_blocks(
 @given(evil=hostile)
 @pytest.mark.parametrize("name", sorted(JSON))
 def test_json_keeps_the_text_exactly(results: dict[str, Any], name: str, evil: str) -> None:
+    """Lines as Python counts them (U+0085, U+2028 end one): JSON escapes them raw."""
     plain, bad = (JSON[name](r) for r in both(results, name, evil))
-    assert len(bad.split("\n")) == len(plain.split("\n"))
+    assert len(bad.splitlines()) == len(plain.splitlines())
+    assert not INVISIBLE.search(bad)
     assert json.loads(bad).keys() == json.loads(plain).keys()
+
+
+def test_json_escapes_line_separators_and_keeps_the_value(results: dict[str, Any]) -> None:
+    evil = "a\x85b\u2028c\u2029d\u202ee"
+    out = json_out.check_json(substitute(results["check"], {NAMES[1]: evil}))
+    assert not re.search("[\x85\u2028\u2029\u202e]", out)
+    assert "a\\u0085b\\u2028c\\u2029d\\u202ee" in out
+    assert json.loads(out)["deals"][0]["customer"] == evil
 
 
 @SETTINGS
@@ -324,3 +334,39 @@ def test_a_pipeline_csv_never_writes_a_formula(cli: CliRunner, workspace: Path) 
     ]
     text_out = cli("pipeline", "p.csv", "--as-of", AS_OF.isoformat(), cwd=workspace)
     assert text_out.returncode == 0, text_out.stderr
+
+
+def test_a_load_csv_never_writes_a_unit_as_a_formula(cli: CliRunner, workspace: Path) -> None:
+    """Issue 18: `load --format csv` wrote a resource's `unit` verbatim."""
+    capacity = workspace / "capacity.yaml"
+    formula = "=cmd|' /C calc'!A0"
+    text_in = capacity.read_text()
+    capacity.write_text(text_in.replace("unit: crews", f'unit: "{formula}"', 1))
+    done = cli("load", "--format", "csv", "--as-of", AS_OF.isoformat(), cwd=workspace)
+    assert done.returncode == 0, done.stderr
+    units = {row[1] for row in csv.reader(io.StringIO(done.stdout))}
+    assert "'" + formula in units and formula not in units
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_impact_keeps_a_company_line_break_on_its_line(
+    cli: CliRunner, workspace: Path, fmt: str
+) -> None:
+    """Issue 18: a company with a line break started a line of its own in `impact`."""
+    done = cli("impact", REPO / "capacity.yaml", "capacity.yaml", "-f", fmt, cwd=workspace)
+    assert done.returncode in {0, 1}, done.stderr
+    assert not [ln for ln in done.stdout.splitlines() if ln.lstrip("|# ").startswith("::error")]
+
+
+def test_a_pipeline_customer_reaches_the_terminal_as_text(cli: CliRunner, workspace: Path) -> None:
+    """Issue 18: C1 controls from a CSV, bidi overrides, zero-width characters and line
+    breaks reached the terminal raw."""
+    evil = "a\x9b31m\u202eb\u200bc\n::error file=x::d"
+    (workspace / "p.csv").write_text(
+        f'id,customer,offering,quantity,due\nBL-1,"{evil}",training,1,2027-04-16\n'
+    )
+    done = cli("pipeline", "p.csv", "--as-of", AS_OF.isoformat(), cwd=workspace)
+    assert done.returncode == 0, done.stderr
+    assert not INVISIBLE.search(done.stdout)
+    assert not [ln for ln in done.stdout.splitlines() if ln.lstrip("│ ").startswith("::error")]
+    assert "BL-1 a\\x9b31m\\u202eb\\u200bc\\" in done.stdout  # cut to the column's width

@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from feasibility.errors import InputError
+from feasibility.errors import MAX_LIKE, InputError
 from feasibility.io import yamlio
 from feasibility.io.yamlio import MAX_BYTES, Document, dump, load_file, load_text
 
@@ -321,8 +321,9 @@ def test_problems_found_before_a_syntax_error_are_kept() -> None:
 
 def test_too_many_problems_stop_early() -> None:
     found = problems("a: 1\n" * 200)
-    assert len(found) == 101
+    assert len(found) == MAX_LIKE + 2  # 100 found, 20 of them shown
     assert found[0] == "f.yaml:2:1: duplicate key 'a' (first at line 1); remove one of them"
+    assert found[MAX_LIKE] == f"f.yaml:{MAX_LIKE + 2}:1: ... and 80 more like this; fix these first"
     assert found[-1] == "f.yaml:102:1: too many problems; fix these first"
 
 

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+from feasibility.engine.booked_scope import booked_reasons
 from feasibility.engine.commitments import build_plan
-from feasibility.engine.plan import BookedLine, Plan
+from feasibility.engine.plan import BookedLine, BookingOutcome, Plan
 from feasibility.engine.result import VERDICT_ORDER, Verdict, worst
 from feasibility.engine.tasks import line_steps
 from feasibility.engine.timeline import EPS
@@ -44,7 +45,11 @@ class LineState:
     slack_days: int | None
     """Company working days from delivery to due, negative when late; None without both."""
     verdict: Verdict
-    """infeasible: misses its due date; at_risk: less slack than the policy asks; else feasible."""
+    """infeasible: misses its due date or asks for an unavailable feature; at_risk: less
+    slack than the policy asks, a feature under review or a resource loaded above target
+    (``booked_scope``); else feasible."""
+    concerns: tuple[str, ...] = ()
+    """The scope and load reasons behind the verdict (``booked_scope``)."""
 
     def describe(self) -> str:
         """E.g. ``delivered 2027-03-03, 3 working days late``."""
@@ -55,7 +60,7 @@ class LineState:
             text += f", {plural(-self.slack_days, 'working day')} late"
         elif self.slack_days is not None:
             text += f", {plural(self.slack_days, 'working day')} of slack"
-        return text
+        return "; ".join([text, *self.concerns])
 
 
 @dataclass(frozen=True)
@@ -253,7 +258,7 @@ def compare(old: Workspace | None, new: Workspace, as_of: dt.date) -> ImpactResu
     bases: tuple[Plan, Plan] | None = None
     old_ids = {b.deal.id for b in old.bookings}
     old_states = {
-        (o.deal.id, ln.line): _state(before, ln)
+        (o.deal.id, ln.line): _state(before, o, ln)
         for o in before.bookings
         for ln in o.lines
         if _expandable(old.capacity.model, o.deal.lines[ln.line])
@@ -264,7 +269,10 @@ def compare(old: Workspace | None, new: Workspace, as_of: dt.date) -> ImpactResu
         deal = outcome.deal
         lines = [
             LineImpact(
-                ln.line, deal.lines[ln.line], old_states.get((deal.id, ln.line)), _state(after, ln)
+                ln.line,
+                deal.lines[ln.line],
+                old_states.get((deal.id, ln.line)),
+                _state(after, outcome, ln),
             )
             for ln in outcome.lines
         ]
@@ -292,19 +300,20 @@ def _expandable(model: CapacityFile, line: DealLine) -> bool:
     return offering is not None and all(f in offering.features for f in line.features)
 
 
-def _state(plan: Plan, booked: BookedLine) -> LineState:
+def _state(plan: Plan, outcome: BookingOutcome, booked: BookedLine) -> LineState:
     if booked.delivered is None:
         return LineState(None, None, "infeasible")
     slack = None
     if booked.due is not None:
         tl = plan.timeline
         slack = tl.slack(tl.index(booked.delivered), tl.index(booked.due))
+    reasons = [r for r, _ in booked_reasons(plan, outcome, booked)]
     verdict: Verdict = "feasible"
-    if booked.broken:
+    if booked.broken or any(r.code == "FEATURE_UNAVAILABLE" for r in reasons):
         verdict = "infeasible"
-    elif slack is not None and slack < plan.model.policy.min_slack_days:
+    elif reasons or (slack is not None and slack < plan.model.policy.min_slack_days):
         verdict = "at_risk"
-    return LineState(booked.delivered, slack, verdict)
+    return LineState(booked.delivered, slack, verdict, tuple(r.message for r in reasons))
 
 
 def causes(
@@ -349,7 +358,7 @@ def causes(
     found += [c for m in materials if (c := _material_cause(base_old, base_new, m, end))]
     if old.calendar != new.calendar:
         found.append(Cause("the company calendar changed (workdays, holidays or closures)"))
-    for key in ("min_slack_days", "horizon_days"):
+    for key in ("min_slack_days", "horizon_days", "target_utilization"):
         was, now = getattr(old.policy, key), getattr(new.policy, key)
         if was != now:
             found.append(Cause(f"policy.{key} changed from {was} to {now}"))

@@ -42,13 +42,21 @@ comes first: the whole scope, one date, a few days on."""
 
 TRIES = 3
 """Candidate values verified after a search before an offer is given up."""
+OFFER_LINES = 3
+"""Most lines of a deal that get counter-offers: the first ones (in deal order) whose
+verdict is not feasible. Each line's offers re-run the engine on the whole deal a few
+times, so a deal of hundreds of late lines would otherwise take hours (README,
+"Counter-offers")."""
 
 
 def counter_offers(plan: Plan, deal: Deal, result: DealResult) -> list[Offer]:
     """Offers the rep can make instead, each verified by re-running the engine."""
     prepared = prepare(plan, deal)
     ranked: list[tuple[int, float, int, int, int, Offer]] = []
-    for j, n in enumerate(prepared.lines):
+    wanting = [
+        (j, n) for j, n in enumerate(prepared.lines) if result.lines[n].verdict != "feasible"
+    ]
+    for j, n in wanting[:OFFER_LINES]:
         case = LineCase(plan, prepared, j, result.lines[n])
         for seq, offer in enumerate(line_offers(case, [r for r in result.reasons if r.line == n])):
             rank = RANK[offer.kind]

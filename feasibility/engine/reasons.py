@@ -350,16 +350,20 @@ def _utilization_reasons(plan: Plan, prepared: Prepared, j: int, delivered: int)
     for r in line_resources(prepared, j):
         used = window_utilization(plan, plan.state, r, lo, delivered)
         if used > target + 1e-9:
-            resource = plan.resources[r].resource
-            out.append(
-                Reason(
-                    "HIGH_UTILIZATION",
-                    f"{resource.name or r} is already {used:.0%} loaded by other work between "
-                    f"{plan.timeline.date(lo)} and {plan.timeline.date(delivered)} "
-                    f"(target {target:.0%})",
-                    line=n,
-                    resource=r,
-                    owner=resource.owner,
-                )
-            )
+            out.append(utilization_reason(plan, n, r, used, lo, delivered))
     return out
+
+
+def utilization_reason(plan: Plan, n: int, r: str, used: float, lo: int, hi: int) -> Reason:
+    """HIGH_UTILIZATION of line ``n``: ``r`` is ``used`` (a share) loaded by other work on
+    day indexes lo..hi."""
+    resource = plan.resources[r].resource
+    return Reason(
+        "HIGH_UTILIZATION",
+        f"{resource.name or r} is already {used:.0%} loaded by other work between "
+        f"{plan.timeline.date(lo)} and {plan.timeline.date(hi)} "
+        f"(target {plan.model.policy.target_utilization:.0%})",
+        line=n,
+        resource=r,
+        owner=resource.owner,
+    )

@@ -67,6 +67,17 @@ def line_steps(offering: Offering, features: list[str]) -> list[tuple[Step, str 
     return _topological(out)
 
 
+def task_count(offering: Offering, line: DealLine) -> int:
+    """Step instances (tasks) a line expands into: each of its offering's and requested
+    features' steps once per unit (``per: unit``) or once (``per: line``)."""
+    steps = list(offering.steps)
+    for name in line.features:
+        spec = offering.features.get(name)
+        if isinstance(spec, Feature):
+            steps += spec.steps
+    return sum(line.quantity if s.per == "unit" else 1 for s in steps)
+
+
 def _topological(
     steps: list[tuple[Step, str | None, list[str]]],
 ) -> list[tuple[Step, str | None, list[str]]]:

@@ -36,6 +36,14 @@ FEATURE_SEPARATOR = re.compile(r"[;|]")
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 """Characters no value may hold (tab and line breaks may: quoted values span lines)."""
 Pos = tuple[int, int]
+MAX_COLUMNS = 200
+"""Most columns a header may have (CRM exports of every field run to about a hundred)."""
+MAX_HEADER_CHARS = 200
+"""Longest column name, in characters."""
+MAX_ROWS = 20_000
+"""Most deal lines (rows) one export may hold."""
+LISTED = 20
+"""Most column names a message lists."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +154,7 @@ class _Reader:
         drafts: dict[str, _Draft] = {}
         self.delimiter, text = _delimiter(text)
         records: list[tuple[int, list[str]]] = []
+        rows_read = 0
         try:
             for line, record in _records(text, self.delimiter):
                 if not any(cell.strip() for cell in record):
@@ -154,6 +163,9 @@ class _Reader:
                     self.header(line, record)
                     if self.problems:
                         return
+                elif (rows_read := rows_read + 1) > MAX_ROWS:
+                    self.add(line, 1, f"more than {MAX_ROWS:,} rows; split the export")
+                    break
                 else:
                     records.append((line, record))
         except csv.Error as error:
@@ -170,8 +182,19 @@ class _Reader:
             self.finish(draft)
 
     def header(self, line: int, record: list[str]) -> None:
-        """Find the column of each field: the first of its headers the file has."""
+        """Find the column of each field: the first of its headers the file has (a header
+        too large is one problem, or one per name too long)."""
         self.headers = [cell.strip() for cell in record]
+        if len(record) > MAX_COLUMNS:
+            message = f"the header has {len(record):,} columns, more than {MAX_COLUMNS}"
+            self.add(line, MAX_COLUMNS + 1, f"{message}; export only the columns to read")
+            return
+        for i, name in enumerate(self.headers):
+            if len(name) > MAX_HEADER_CHARS:
+                message = f"a column name of {len(name):,} characters, more than"
+                self.add(line, i + 1, f"{message} {MAX_HEADER_CHARS}; shorten it")
+        if self.problems:
+            return
         keys = [h.casefold() for h in self.headers]
         for fld in FIELDS:
             candidates = self.form.headers[fld]
@@ -189,7 +212,10 @@ class _Reader:
                     else did_you_mean(wanted, self.headers)
                     or f"; map it with --column {fld}=HEADER"
                 )
-                listed = ", ".join(self.headers)
+                rest = len(self.headers) - LISTED
+                listed = ", ".join(self.headers[:LISTED]) + (
+                    f" and {rest} more" if rest > 0 else ""
+                )
                 self.add(line, 1, f"no column '{wanted}' (found: {listed}){hint}")
 
     def without_footer(self, records: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:

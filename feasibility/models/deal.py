@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from feasibility.models.common import Date, FileModel, Id, NonNegativeAmount, PositiveAmount
 
 MAX_QUANTITY = 10_000
+MAX_LINES = 1_000
+"""Most lines of one deal."""
+MAX_FEATURES = 50
+"""Most features one line may ask for."""
 
 
 class DealLine(FileModel):
@@ -20,8 +24,18 @@ class DealLine(FileModel):
     """Units of the offering (sites, sessions), a whole number from 1 to 10,000."""
     due: Date | None = None
     """Delivered by the end of this day; omitted: quote the earliest date."""
-    features: list[Id] = Field(default_factory=list)
-    """Features of the offering promised to the customer."""
+    features: list[Id] = Field(default_factory=list, max_length=MAX_FEATURES)
+    """Features of the offering promised to the customer (at most 50, each once)."""
+
+    @field_validator("features")
+    @classmethod
+    def _once_each(cls, features: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for f in features:
+            if f in seen:
+                raise ValueError(f"feature '{f}' is listed twice; list each feature once")
+            seen.add(f)
+        return features
 
 
 class PlannedStep(FileModel):
@@ -95,7 +109,7 @@ class Deal(FileModel):
     """The rep, e.g. `Sam Reyes <sam@example.com>`."""
     start: Date | None = None
     """No work before this day (signature, kickoff)."""
-    lines: list[DealLine] = Field(min_length=1)
-    """What is sold."""
+    lines: list[DealLine] = Field(min_length=1, max_length=MAX_LINES)
+    """What is sold (1 to 1,000 lines)."""
     booking: Booking | None = None
     """Present once booked."""

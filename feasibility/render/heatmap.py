@@ -73,14 +73,27 @@ def _title(result: LoadResult) -> list[Text]:
 
 
 def _header(result: LoadResult, width: int) -> list[Text]:
-    """The month over its first week, then each week's Monday."""
+    """The month over its first week (on a heatmap over several years, the first shown of
+    each year with its year: 'Dec 2026', 'Jan 2027'), then each week's Monday."""
     mondays = result.mondays
-    months = "".join(
-        f" {m.strftime('%b'):>3} " if w == 0 or m.month != mondays[w - 1].month else " " * CELL
-        for w, m in enumerate(mondays)
-    )
+    chars = len(mondays) * CELL
+    months = [" "] * chars
+    free_from, year_shown = 0, None
+    years = len({m.year for m in mondays}) > 1
+    for w, m in enumerate(mondays):
+        if w and m.month == mondays[w - 1].month:
+            continue
+        name, at = f"{m.strftime('%b'):>4}", w * CELL
+        if years and m.year != year_shown and at + len(name) + 5 <= chars:
+            name += f" {m.year}"
+        if at >= free_from:
+            months[at : at + len(name)] = name
+            free_from, year_shown = (
+                at + len(name) + 1,
+                m.year if " " in name.strip() else year_shown,
+            )
     days = "".join(f" {m.day:>3} " for m in mondays)
-    return [_row(" " * width, Text(months)), _row(_label("resource", width), Text(days))]
+    return [_row(" " * width, Text("".join(months))), _row(_label("resource", width), Text(days))]
 
 
 def _label(text: str, width: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from feasibility.engine.result import (
@@ -17,11 +18,19 @@ from feasibility.engine.result import (
 from feasibility.validation.report import ValidationReport
 
 SCHEMA_VERSION = 1
+_UNSAFE = re.compile(
+    "[\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\ufeff\ud800-\udfff]"
+)
+"""Characters JSON allows raw that end a line (U+0085, U+2028, U+2029), reorder or hide
+text (C1 controls, bidi, zero-width) or cannot be encoded (lone surrogates of undecodable
+file-name bytes): written as ``\\uXXXX`` escapes, the parsed value unchanged."""
 
 
 def dumps(data: Any) -> str:
-    """Compact-but-readable JSON with ISO dates, keys in insertion order."""
-    return json.dumps(data, indent=2, default=_default, ensure_ascii=False) + "\n"
+    """Compact-but-readable JSON with ISO dates, keys in insertion order; non-ASCII text
+    raw except line separators, C1 controls, bidi and zero-width characters (escaped)."""
+    text = json.dumps(data, indent=2, default=_default, ensure_ascii=False)
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def _default(value: object) -> str:

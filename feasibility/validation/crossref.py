@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from itertools import islice
 
 from feasibility.engine.calendar import holidays_gap, known_region, merged_calendar
-from feasibility.engine.timeline import build_timeline
+from feasibility.engine.timeline import build_timeline, resource_days
 from feasibility.errors import Problem
 from feasibility.io.yamlio import MAX_PROBLEMS, Document, Path_
 from feasibility.models.capacity import (
@@ -62,6 +62,41 @@ def holiday_gaps(doc: Document, model: CapacityFile, as_of: dt.date) -> list[Pro
             )
             problems.append(Problem(doc.file, line, col, message, "warning"))
     return problems
+
+
+def never_together(doc: Document, model: CapacityFile, as_of: dt.date) -> list[Problem]:
+    """An error on each step of several resources that never all work on one day from
+    ``as_of`` to the planning horizon's end: it can never run."""
+    timeline = build_timeline(model, as_of)
+    last = timeline.date(timeline.ndays - 1)
+    resources = {r.id: r for r in model.resources}
+    works: dict[str, tuple[bool, ...]] = {}
+    problems = []
+    for path, step in _steps(model):
+        used = sorted({*(step.uses or {}), *([step.resource] if step.resource else [])})
+        if len(used) < 2 or not all(r in resources for r in used):
+            continue
+        for r in used:
+            works.setdefault(r, resource_days(model, resources[r], timeline).works)
+        if not any(all(day) for day in zip(*(works[r] for r in used), strict=True)):
+            line, col = doc.where(path + ("uses",) if step.uses else path, prefer_key=True)
+            message = (
+                f"{display_path(path)}: its resources ({', '.join(used)}) never work on the "
+                f"same day from {as_of} to {last}, so this step can never run; give them a "
+                "common working day (calendar workdays, closures, holidays)"
+            )
+            problems.append(Problem(doc.file, line, col, message))
+    return problems
+
+
+def _steps(model: CapacityFile) -> Iterator[tuple[Path_, Step]]:
+    """Every step of every offering and feature, with its path in the file."""
+    for i, o in enumerate(model.offerings):
+        yield from ((("offerings", i, "steps", k), s) for k, s in enumerate(o.steps))
+        for name, spec in o.features.items():
+            if isinstance(spec, Feature):
+                at: Path_ = ("offerings", i, "features", name, "steps")
+                yield from ((at + (k,), s) for k, s in enumerate(spec.steps))
 
 
 def _all_problems(model: CapacityFile) -> Iterator[tuple[Path_, str, bool]]:

@@ -1,11 +1,13 @@
 """`validate`'s word on bookings: plans that no longer fit (with what re-planning gives),
-bookings without a plan, booked lines that miss their due date, expired holds."""
+bookings without a plan, booked lines that miss their due date, expired holds, and booked
+lines whose scope or load `check` would now call infeasible or at risk."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
 
+from feasibility.engine.booked_scope import booked_reasons
 from feasibility.engine.commitments import build_plan
 from feasibility.engine.held import Misfit
 from feasibility.engine.plan import BookingOutcome, Plan
@@ -50,6 +52,7 @@ def _problems(
             f"`feasibility replan --write {deal.id}` to pin the plan it gets"
         )
         yield Problem(doc.file, line, col, msg, "warning")
+    yield from _scope(plan, loaded, outcome, owner)
     broken = [b for b in outcome.lines if b.broken]
     if outcome.status == "replanned":
         gives = ", ".join(
@@ -75,6 +78,25 @@ def _problems(
             f"talk to the deal owner{owner}"
         )
         yield Problem(doc.file, line, col, msg)
+
+
+def _scope(
+    plan: Plan, loaded: LoadedDeal, outcome: BookingOutcome, owner: str
+) -> Iterator[Problem]:
+    """An unavailable feature (an error), a feature under review or a resource loaded
+    above target (warnings) of each booked line, at the feature or the line."""
+    doc, deal = loaded.doc, loaded.deal
+    for booked in outcome.lines:
+        n = booked.line
+        for reason, k in booked_reasons(plan, outcome, booked):
+            at = ("lines", n) if k is None else ("lines", n, "features", k)
+            infeasible = reason.code == "FEATURE_UNAVAILABLE"
+            verdict = "infeasible" if infeasible else "at risk"
+            msg = (
+                f"booked line {n}: {reason.message}, so {deal.id} is now {verdict}: "
+                f"talk to the deal owner{owner}"
+            )
+            yield Problem(doc.file, *doc.where(at), msg, "error" if infeasible else "warning")
 
 
 def _where(loaded: LoadedDeal, misfit: Misfit) -> tuple[int, int]:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from feasibility.engine.held import paused_gc
-from feasibility.errors import Problem
-from feasibility.validation.crossref import holiday_gaps
+from feasibility.errors import Problem, capped
+from feasibility.validation.crossref import holiday_gaps, never_together
 from feasibility.validation.held_plans import booking_health
 from feasibility.workspace import (
     LoadedDeal,
@@ -21,7 +21,8 @@ from feasibility.workspace import (
 
 @dataclass(frozen=True)
 class ValidationReport:
-    """Problems found, sorted by file and position; ``files`` lists what was read."""
+    """Problems found, sorted by file and position, at most ``MAX_LIKE`` of a kind
+    (``errors.capped``); ``files`` lists what was read."""
 
     files: list[str]
     problems: list[Problem]
@@ -48,9 +49,11 @@ def _validate(capacity_path: Path, deal_paths: Sequence[Path], as_of: dt.date) -
         problems += found
         files += [str(b.path) for b in bookings]
         problems += holiday_gaps(capacity.doc, capacity.model, as_of)
+        problems += never_together(capacity.doc, capacity.model, as_of)
         if not found:
             problems += booking_health(capacity, bookings, as_of)
     for path in deal_paths:
         files.append(str(path))
         problems += read_deal(path, capacity)[1]
-    return ValidationReport(files, sorted(problems, key=lambda p: (p.file, p.line, p.column)))
+    ordered = sorted(problems, key=lambda p: (p.file, p.line, p.column))
+    return ValidationReport(files, capped(ordered))

@@ -82,6 +82,12 @@ def _problem(doc: Document, model: type[BaseModel], err: ErrorDetails) -> Proble
         allowed = _allowed_keys(model, loc[:-1])
         hint = did_you_mean(str(loc[-1]), allowed) or "; remove it"
         message = f"{where}: unknown key '{loc[-1]}'{hint} (allowed: {', '.join(allowed)})"
+    elif kind == "too_long":
+        line, col = doc.where(path)
+        ctx = err.get("ctx", {})
+        advice = TOO_LONG.get(str(loc[-1]), "shorten it")
+        count = f"{ctx.get('actual_length', 0):,} items, more than {ctx.get('max_length', 0):,}"
+        message = f"{where}: {count}; {advice}"
     else:
         on_key = bool(loc) and loc[-1] == "[key]"
         line, col = doc.where(path, prefer_key=on_key)
@@ -135,6 +141,11 @@ def _explain(kind: str, msg: str, found: str) -> str:
     return f"must be {text}, found {found}; change the value"
 
 
+TOO_LONG = {
+    "lines": "split the deal into several deals",
+    "features": "ask for fewer features, or split the line",
+}
+"""What to do about a list longer than its bound, by key."""
 HINTS = {
     "int_parsing": "a whole number",
     "int_from_float": "a whole number",

@@ -32,6 +32,7 @@ from typer.testing import CliRunner, Result
 
 import feasibility.cli.commands.all  # noqa: F401  (registers every command)
 from feasibility.cli.app import app
+from feasibility.errors import MAX_LIKE
 from feasibility.io.yamlio import MAX_ALIASES, MAX_BYTES, MAX_PROBLEMS
 
 HERE = Path(__file__).resolve().parent
@@ -192,7 +193,11 @@ GENERATED = [
                     f"{3 + i}:36: lines[{i - 1}].quantity: must be greater than or equal to 1, "
                     f"found '{-i}'; change the value"
                 )
-                for i in range(1, MAX_PROBLEMS + 1)
+                for i in range(1, MAX_LIKE + 1)
+            ),
+            Expected(
+                f"{4 + MAX_LIKE}:36: ... and {MAX_PROBLEMS - MAX_LIKE} more like this; "
+                "fix these first"
             ),
             Expected(f"{4 + MAX_PROBLEMS}:36: too many problems; fix these first"),
         ),

@@ -55,6 +55,7 @@ def check(
         from feasibility.engine.check import check_deals
         from feasibility.render import export, timeline
         from feasibility.store.held_cache import plan_for_check
+        from feasibility.validation.bounds import bounded
         from feasibility.verdicts import check_exit_code
         from feasibility.workspace import capacity_path, load_deals
 
@@ -62,7 +63,7 @@ def check(
         day = as_of_date(as_of)
         ids = {d.deal.id for d in loaded}
         plan, bookings = plan_for_check(capacity_path(capacity), day, ids)
-        result = check_deals(plan.model, bookings, [d.deal for d in loaded], day, plan=plan)
+        result = check_deals(plan.model, bookings, bounded(loaded, plan.model), day, plan=plan)
         picture = timeline.check_view(
             result, show_schedule=schedule, show_timeline=show_timeline, show_why=why
         )

@@ -85,12 +85,14 @@ def load(
         from feasibility.cli.output import emit
         from feasibility.engine.load import load_report
         from feasibility.render import export, heatmap
+        from feasibility.validation.bounds import bounded
         from feasibility.workspace import capacity_path, load_deals, load_workspace
 
         workspace = load_workspace(capacity_path(capacity))
-        overlay = load_deals([deal])[0].deal if deal else None
+        model = workspace.capacity.model
+        overlay = bounded(load_deals([deal]), model)[0] if deal else None
         result = load_report(
-            workspace.capacity.model,
+            model,
             workspace.booked_deals,
             as_of_date(as_of),
             start=option_date("--from", start) if start else None,

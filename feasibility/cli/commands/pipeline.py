@@ -98,6 +98,7 @@ def pipeline(
         from feasibility.io.crm import export_format
         from feasibility.io.pipeline_csv import parse_columns, read_pipeline
         from feasibility.render import pipeline as render
+        from feasibility.validation.bounds import bounded_rows
         from feasibility.verdicts import EXIT
         from feasibility.workspace import capacity_path, load_workspace
 
@@ -108,7 +109,7 @@ def pipeline(
         export = read_pipeline(file, form, offerings=offerings)
         for note in export.notes:
             typer.echo(str(note), err=True)
-        rows = export.deals
+        rows = bounded_rows(export.deals, str(file), workspace.capacity.model)
         with progress(2 * len(rows), "checking deals alone, then if all close") as advance:
             result = check_pipeline(
                 workspace.capacity.model,
