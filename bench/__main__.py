@@ -1,7 +1,8 @@
 """Run every benchmark and rewrite ``BENCHMARKS.md``: ``python -m bench``.
 
 ``--quick`` runs a sample (every 10th PSPLIB instance, 40 differential cases, two scale
-sizes, fewer start-up rounds, a smaller pipeline) and ``--only`` a subset; both print the
+sizes, fewer start-up rounds, a smaller pipeline, 10 mcprojsim projects, 10 convergence
+cases and 1,000 booked plans for confidence) and ``--only`` a subset; both print the
 report instead of writing the file, unless ``--output`` names one; ``--update`` replaces
 only the sections run in ``BENCHMARKS.md``, keeping the others.
 """
@@ -15,10 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import differential, j90, pipeline, scale, startup
-from bench.report import ROOT, Results, render, splice
+from bench import confidence, differential, j90, pipeline, scale, startup
+from bench.report import ROOT, Results, command_line, render, splice
 
-PARTS = ("exact", "differential", "scale", "startup", "pipeline")
+PARTS = ("exact", "differential", "scale", "startup", "pipeline", "confidence")
 J90_STEP = 4
 """CP-SAT alone runs on every 4th j90 instance (120), to bound the run's time."""
 DIFFERENTIAL_CASES = 200
@@ -101,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     if "pipeline" in parts:
         sized = (1000, 100) if args.quick else (pipeline.BOOKINGS, pipeline.DEALS)
         results.pipeline = pipeline.run(*sized, progress=_log)
+    if "confidence" in parts:
+        found_c = confidence.run(args.quick, progress=_log)
+        results.confidence = confidence.section(found_c, command_line(results))
     results.seconds = time.perf_counter() - t0
     text = render(results, _notes() if full else [])
     if args.update and output is not None and output.exists():

@@ -44,6 +44,8 @@ class Results:
     """The PSPLIB section (``bench.j90.section``)."""
     differential: list[str] = field(default_factory=list)
     """The differential section (``bench.differential.section``)."""
+    confidence: list[str] = field(default_factory=list)
+    """The confidence section (``bench.confidence.section``)."""
 
 
 def machine() -> str:
@@ -355,6 +357,8 @@ def render(results: Results, notes: Sequence[str]) -> str:
         out += [""] + startup_section(results.startup, command_line(results))
     if results.pipeline is not None:
         out += [""] + pipeline_section(results.pipeline, command_line(results))
+    if results.confidence:
+        out += [""] + results.confidence
     if notes:
         out += ["", "## Notes", ""] + list(notes)
     return "\n".join(out) + "\n"
