@@ -46,7 +46,6 @@ import yaml
 from bench import scale
 from feasibility.engine.commitments import build_plan
 from feasibility.engine.confidence import (
-    _copy,
     _draw,
     _sampling_order,
     _spread,
@@ -646,7 +645,7 @@ def draw_share(rounds: int = 3) -> tuple[float, float, float, float, bool]:
             free = {r: list(plan.state.free[r]) for r in c.resources}
             for r, gone in days_away.items():
                 free[r] = [0.0 if g else f for g, f in zip(gone, free[r], strict=True)]
-            stocks = {m: _copy(plan.state.stocks[m]) for m in materials}
+            stocks = {m: plan.state.stocks[m].copy() for m in materials}
             got.append(delivered(job, decode(job, free, stocks, order, prepared.release).finish))
             t3 = time.perf_counter()
             drawing += t2 - t1
