@@ -115,7 +115,7 @@ def test_validate_github_with_injected_keys(tmp_path: Path) -> None:
         "duplicate key 'k\n::error::dup' (first at line 4); remove one of them",
         "x%0A::error file=capacity.yaml,line=1::forged\n::warning::forged too\r::notice::three: "
         "unknown key 'x%0A::error file=capacity.yaml,line=1::forged\n::warning::forged too\r"
-        "::notice::three'; remove it (allowed: id, customer, owner, start, lines, booking)",
+        "::notice::th…'; remove it (allowed: id, customer, owner, start, lines, booking)",
         "lines[0].%0A::error::not a line\n::add-mask::secret: unknown key '%0A::error::not a "
         "line\n::add-mask::secret'; remove it (allowed: offering, quantity, due, features)",
     ]

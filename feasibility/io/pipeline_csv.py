@@ -371,7 +371,10 @@ def _delimiter(text: str) -> tuple[str, str]:
         return first[4], "\n" * (text[: len(text) - len(rest)].count("\n")) + rest
 
     def fields(delimiter: str) -> int:
-        return len(next(csv.reader([first], delimiter=delimiter), []))
+        try:
+            return len(next(csv.reader([first], delimiter=delimiter), []))
+        except csv.Error:  # e.g. a field over the csv module's limit: reading reports it
+            return 0
 
     return max(DELIMITERS, key=fields), text
 
