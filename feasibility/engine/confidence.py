@@ -5,10 +5,11 @@ Each sample draws every step instance's work from its triangular estimate (low, 
 likely value, high; fixed and wait days rounded to whole working days, at least one) and,
 for each resource of availability ``a`` < 1, whether it is there on each day (there with
 probability ``a``, else away all day: the deal gets none of it, booked work keeps its
-days). The sample is then scheduled with the serial scheduler in the order of the
-deterministic schedule, against what reservations and booked plans leave free: with
-every value at its most likely and everyone there, that gives the deterministic schedule
-itself. Random streams are seeded from the deal id, the check date and the sample number,
+days). The sample is then scheduled with the serial scheduler, against what reservations
+and booked plans leave free, in one order for every sample: the search's best order for
+the deal with its due dates left out, so that no sample's dates depend on them. With
+every estimate degenerate and everyone always there, every sample is the deterministic
+schedule itself. Random streams are seeded from the deal id, the check date and the sample number,
 one per purpose (step work; each resource's days), so that the same files on the same
 date give the same numbers, and a change to one resource's availability changes nothing
 else that is drawn.
@@ -23,13 +24,12 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from feasibility.engine.plan import Plan, Prepared, prepare
+from feasibility.engine.plan import Plan, Prepared
 from feasibility.engine.result import Confidence, LineResult, Reason
 from feasibility.engine.scheduler import EFFORT, Compiled, compile_job, decode, delivered
 from feasibility.engine.search import used_materials
 from feasibility.engine.solve import Scheduled, schedule_deal
 from feasibility.models.capacity import CapacityFile
-from feasibility.models.deal import Deal
 from feasibility.wording import percent
 
 Z95 = 1.959963984540054
@@ -82,10 +82,14 @@ def sample_deal(
     out = Samples([], [])
     for s in range(samples):
         job = _draw(c, spread, random.Random(f"{seed}/{s}/steps"))
-        free = {r: list(plan.state.free[r]) for r in c.resources}
-        for r, a in away.items():
-            rng = random.Random(f"{seed}/{s}/{r}")
-            free[r] = [0.0 if rng.random() >= a else f for f in free[r]]
+        free: dict[str, list[float]] = {}
+        for r in c.resources:
+            base = plan.state.free[r]
+            if r in away:
+                rng = random.Random(f"{seed}/{s}/{r}")
+                free[r] = [0.0 if rng.random() >= away[r] else f for f in base]
+            else:
+                free[r] = list(base)
         stocks = {m: plan.state.stocks[m].copy() for m in materials}
         d = decode(job, free, stocks, order, prepared.release, record=record)
         out.delivered.append(delivered(job, d.finish))
@@ -145,15 +149,9 @@ def confidences(
     return lines, hits / n
 
 
-def recheck(plan: Plan, deal: Deal, n: int) -> tuple[int | None, Confidence | None]:
-    """Deal line ``n`` checked as `check` does: its delivery day index and confidence
-    (None, None when the line cannot be expanded)."""
-    prepared = prepare(plan, deal)
-    if n not in prepared.lines:
-        return None, None
-    j = prepared.lines.index(n)
-    found = schedule_deal(plan, prepared)
-    return found.out.delivered[j], confidences(plan, prepared, found)[0][j]
+def share_by(c: Confidence, day: dt.date) -> float:
+    """Share of the samples delivered on or before ``day``."""
+    return sum(k for d, k in c.dates if d <= day) / c.samples
 
 
 def summary(plan: Plan, days: Sequence[int | None], due: int | None) -> Confidence:

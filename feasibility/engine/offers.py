@@ -9,7 +9,7 @@ about by their dates. Offers are ranked by how little they ask (``ask.ask``, ``R
 from __future__ import annotations
 
 from feasibility.engine.ask import ask
-from feasibility.engine.confidence import quantile, recheck
+from feasibility.engine.confidence import quantile, share_by
 from feasibility.engine.plan import Plan, prepare
 from feasibility.engine.remedies import earlier_material, extra_capacity
 from feasibility.engine.result import DealResult, Offer, OfferKind, Reason
@@ -125,44 +125,47 @@ def later_date(case: LineCase, slack: int = 0) -> list[Offer]:
     if case.result.earliest is None:
         return []
     tl = case.plan.timeline
-    day = tl.add_workdays(tl.index(case.result.earliest), slack)
-    for _ in range(TRIES):
-        target = _back(case, day, slack)
-        deal = with_line(case.deal, case.n, due=case.date(day))
-        if case.meets(deal, {case.n: target}):
-            message = f"{case.label}Promise {case.whole} by {case.date(day)}"
-            if slack:
-                message += (
-                    f": that leaves the {plural(slack, 'working day')} of slack policy asks for"
-                )
-            return [Offer("later_date", case.n, case.date(day), message=message)]
-        day = tl.add_workdays(day, 1)
-    return []
+    day = _first_met(case, tl.add_workdays(tl.index(case.result.earliest), slack), slack)
+    if day is None:
+        return []
+    message = f"{case.label}Promise {case.whole} by {case.date(day)}"
+    if slack:
+        message += f": that leaves the {plural(slack, 'working day')} of slack policy asks for"
+    return [Offer("later_date", case.n, case.date(day), message=message)]
 
 
 def confident_date(case: LineCase, slack: int) -> list[Offer]:
     """The whole line by the first date by which ``policy.confidence`` of the samples
-    deliver it (and that leaves ``slack`` working days), verified by checking the deal
-    with that due date again, samples and all."""
+    deliver it (and that leaves ``slack`` working days), verified as ``later_date`` is.
+    The samples' dates do not depend on the due date (``confidence``), so the share on
+    time by any date is read off the line's own samples."""
     c, policy = case.result.confidence, case.plan.model.policy
     quote = None if c is None else quantile(c, policy.confidence)
-    if case.result.earliest is None or quote is None:
+    if c is None or case.result.earliest is None or quote is None:
         return []
     tl = case.plan.timeline
-    day = max(tl.index(quote), tl.add_workdays(tl.index(case.result.earliest), slack))
+    start = max(tl.index(quote), tl.add_workdays(tl.index(case.result.earliest), slack))
+    day = _first_met(case, start, slack)
+    if day is None:
+        return []
+    message = (
+        f"{case.label}Promise {case.whole} by {case.date(day)}: "
+        f"{percent(share_by(c, case.date(day)))} of the samples deliver by then (policy asks "
+        f"for {percent(policy.confidence)})"
+    )
+    return [Offer("later_date", case.n, case.date(day), message=message)]
+
+
+def _first_met(case: LineCase, day: int, slack: int) -> int | None:
+    """The first of ``day`` and the next working days (``TRIES`` in all) that the engine,
+    re-run with it as the line's due date, meets with ``slack`` working days to spare."""
+    tl = case.plan.timeline
     for _ in range(TRIES):
         deal = with_line(case.deal, case.n, due=case.date(day))
-        got, again = recheck(case.plan, deal, case.n)
-        p = None if again is None else again.p_on_time
-        likely = p is not None and p >= policy.confidence
-        if got is not None and p is not None and likely and tl.slack(got, day) >= slack:
-            message = (
-                f"{case.label}Promise {case.whole} by {case.date(day)}: {percent(p)} of "
-                f"the samples deliver by then (policy asks for {percent(policy.confidence)})"
-            )
-            return [Offer("later_date", case.n, case.date(day), message=message)]
+        if case.meets(deal, {case.n: _back(case, day, slack)}):
+            return day
         day = tl.add_workdays(day, 1)
-    return []
+    return None
 
 
 def _back(case: LineCase, day: int, slack: int) -> int:
