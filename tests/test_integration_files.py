@@ -132,6 +132,7 @@ def project_clone(tmp_path: Path, env: dict[str, str]) -> Path:
     return source
 
 
+@pytest.mark.slow
 def test_the_hook_runs_through_pre_commit(cli: CliRunner, tmp_path: Path) -> None:
     """pre-commit installs the hook from a git repository of this project at the example's
     `rev` (pip, offline from the machine's package index) and runs it on a team

@@ -100,6 +100,7 @@ def test_several_jobs_give_what_one_gives(workspace: Workspace, tmp_path: Path) 
     assert len(calls) == 80
 
 
+@pytest.mark.slow
 def test_the_command_prints_the_same_with_any_jobs(cli: CliRunner, tmp_path: Path) -> None:
     path = make_pipeline_csv(tmp_path / "p30.csv", 30, seed=3)
     outputs = set()
@@ -333,6 +334,7 @@ def test_no_progress_bar_for_a_short_run_on_a_terminal() -> None:
     assert len(run.piped.splitlines()) == 9
 
 
+@pytest.mark.slow
 def test_500_deals_show_progress_and_finish(tmp_path: Path) -> None:
     path = make_pipeline_csv(tmp_path / "p500.csv", 500)
     run = run_on_tty("pipeline", path, "--as-of", AS_OF, "-f", "csv", stream="stderr")
