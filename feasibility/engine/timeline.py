@@ -102,23 +102,21 @@ class ResourceDays:
 def resource_days(model: CapacityFile, resource: Resource, timeline: Timeline) -> ResourceDays:
     """Capacity by day: per_day (or per_week over the weekly workdays) as changed by `changes`."""
     cal = merged_calendar(model.calendar, resource.calendar)
+    if resource.calendar is None:
+        works = timeline.company_works  # the company calendar, already worked out per day
+    else:
+        works = tuple(cal.works(timeline.date(i)) for i in range(timeline.ndays))
     per_week_days = max(len(cal.weekdays), 1)
-    levels = [(dt.date.min, resource.per_day, resource.per_week)] + [
-        (c.from_, c.per_day, c.per_week) for c in resource.changes
+    levels = [(0, resource.per_day, resource.per_week)] + [
+        (max(timeline.index(c.from_), 0), c.per_day, c.per_week)
+        for c in sorted(resource.changes, key=lambda c: c.from_)
     ]
-    works: list[bool] = []
     capacity: list[float] = []
-    level = 0
-    for i in range(timeline.ndays):
-        day = timeline.date(i)
-        while level + 1 < len(levels) and levels[level + 1][0] <= day:
-            level += 1
-        w = cal.works(day)
-        works.append(w)
-        _, per_day, per_week = levels[level]
+    for k, (first, per_day, per_week) in enumerate(levels):
+        last = levels[k + 1][0] if k + 1 < len(levels) else timeline.ndays
         daily = per_day if per_day is not None else (per_week or 0.0) / per_week_days
-        capacity.append(daily if w else 0.0)
-    return ResourceDays(resource, cal, tuple(works), tuple(capacity))
+        capacity.extend(daily if w else 0.0 for w in works[len(capacity) : max(last, first)])
+    return ResourceDays(resource, cal, works, tuple(capacity))
 
 
 def weekday_names(cal: WorkCalendar) -> list[str]:
