@@ -72,11 +72,12 @@ def _problems(
         return
     for booked in broken:
         line, col = doc.where(("lines", booked.line, "due"))
-        when = booked.delivered or "not within the horizon"
-        msg = (
-            f"booked line {booked.line} is due {booked.due} but is delivered only {when}; "
-            f"talk to the deal owner{owner}"
+        when = (
+            f"is delivered only {booked.delivered}"
+            if booked.delivered
+            else "is not delivered within the horizon"
         )
+        msg = f"booked line {booked.line} is due {booked.due} but {when}; talk to the deal owner{owner}"
         yield Problem(doc.file, line, col, msg)
 
 
