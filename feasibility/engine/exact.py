@@ -35,8 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ortools.sat.python import cp_model
-
+from feasibility.engine.lean_cpsat import cp_model
 from feasibility.engine.scheduler import (
     EFFORT,
     FIXED,
