@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -75,9 +75,17 @@ def _iso_date(value: Any) -> Any:
     validation (a YAML file's: a date is text there) takes it."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
+    if isinstance(value, str):
+        return _text_date(value)
     if isinstance(value, dict | list) or value is None:
         raise PydanticCustomError("date_type", "expected a date")
-    if not isinstance(value, str) or ISO_DATE.fullmatch(value) is None:
+    raise PydanticCustomError("date_format", "expected YYYY-MM-DD")
+
+
+@lru_cache(maxsize=4096)
+def _text_date(value: str) -> dt.date:
+    """The day of YYYY-MM-DD text (cached: the plans of many bookings name the same days)."""
+    if ISO_DATE.fullmatch(value) is None:
         raise PydanticCustomError("date_format", "expected YYYY-MM-DD")
     try:
         return _lax_date().validate_python(value)
