@@ -46,7 +46,7 @@ def unlimited_bound(plan: Plan, prepared: Prepared) -> Outcome:
     could be delivered at best (precedence, notice, calendars and lead times only)."""
     return place_job(
         prepared.job,
-        plan.state.unlimited(),
+        plan.state.unlimited(used_resources(prepared.job)),
         index_order(prepared.job),
         prepared.release,
         take_materials=False,

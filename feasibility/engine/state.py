@@ -38,8 +38,9 @@ class CapacityState:
         for m in materials:
             self.stocks[m] = other.stocks[m]
 
-    def unlimited(self) -> CapacityState:
-        """The same calendars and stock with unlimited capacity on every working day."""
+    def unlimited(self, resources: Iterable[str]) -> CapacityState:
+        """The same calendars and stock with unlimited capacity on every working day of
+        the named resources (the others have none: schedule only work that uses these)."""
         inf = float("inf")
-        free = {r: [inf if w else 0.0 for w in works] for r, works in self.works.items()}
+        free = {r: [inf if w else 0.0 for w in self.works[r]] for r in resources}
         return CapacityState(self.timeline, self.works, free, self.stocks)

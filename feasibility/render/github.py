@@ -6,7 +6,10 @@ Property values escape %, CR, LF, ':' and ','; messages escape %, CR and LF
 
 from __future__ import annotations
 
-from feasibility.validation.report import ValidationReport
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only in annotations: `check` never imports the validate report
+    from feasibility.validation.report import ValidationReport
 
 
 def escape_data(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from feasibility.engine.result import (
     CheckResult,
@@ -15,7 +15,9 @@ from feasibility.engine.result import (
     Reason,
     WhyLink,
 )
-from feasibility.validation.report import ValidationReport
+
+if TYPE_CHECKING:  # only named in annotations: `check` never imports the validate report
+    from feasibility.validation.report import ValidationReport
 
 SCHEMA_VERSION = 1
 _UNSAFE = re.compile(

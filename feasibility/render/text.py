@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.padding import Padding
@@ -23,8 +23,10 @@ from feasibility.render.words import (
     why_title,
 )
 from feasibility.safe import terminal, visible
-from feasibility.validation.report import ValidationReport
 from feasibility.wording import plural
+
+if TYPE_CHECKING:  # only in annotations: `check` never imports the validate report
+    from feasibility.validation.report import ValidationReport
 
 STYLE: dict[Verdict, str] = {"feasible": "green", "at_risk": "yellow", "infeasible": "red"}
 LABEL: dict[Verdict, str] = {

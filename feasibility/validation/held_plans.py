@@ -77,7 +77,8 @@ def _problems(
             if booked.delivered
             else "is not delivered within the horizon"
         )
-        msg = f"booked line {booked.line} is due {booked.due} but {when}; talk to the deal owner{owner}"
+        msg = f"booked line {booked.line} is due {booked.due} but {when}; "
+        msg += f"talk to the deal owner{owner}"
         yield Problem(doc.file, line, col, msg)
 
 
