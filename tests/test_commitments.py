@@ -294,3 +294,18 @@ def test_replan_keeps_work_done_before_the_check_date(repo: Path) -> None:
                 assert {d: u for d, u in kept.days.items() if d < day} == {
                     d: u for d, u in s.days.items() if d < day
                 }
+
+
+def test_a_forced_late_booking_is_reported_with_its_delivery_date(
+    cli: CliRunner, repo: Path
+) -> None:
+    deal = "examples/late.yaml"
+    checked = json.loads(cli("check", deal, "--as-of", str(AS_OF), "-f", "json", cwd=repo).stdout)
+    line = checked["deals"][0]["lines"][0]
+    args = ("--as-of", str(AS_OF))
+    booked = cli("book", deal, *args, "--force", "--reason", "agreed late", "--by", "x", cwd=repo)
+    assert booked.returncode == 0, booked.stderr
+    done = cli("validate", *args, cwd=repo)
+    assert done.returncode == 1
+    expected = f"booked line 0 is due {line['due']} but is delivered only {line['earliest']}; "
+    assert expected + "talk to the deal owner" in done.stdout + done.stderr
