@@ -352,7 +352,7 @@ def render(results: Results, notes: Sequence[str]) -> str:
     if results.differential:
         out += [""] + results.differential
     if results.scale:
-        out += [""] + scale_section(results.scale)
+        out += [""] + scale_section(results.scale) + ["", command_line(results)]
     if results.startup is not None:
         out += [""] + startup_section(results.startup, command_line(results))
     if results.pipeline is not None:
