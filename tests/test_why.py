@@ -157,17 +157,20 @@ def test_a_line_with_no_due_date_gets_a_safe_date() -> None:
     assert result.verdict == "feasible"
 
 
+EXAMPLE_DEALS = [str(p) for p in sorted((REPO / "examples").glob("*.yaml"))]
+"""Every example deal, checked in one run by the tests below."""
+
+
 def test_score_components_add_up_or_the_cap_is_stated(cli: CliRunner) -> None:
-    paths = [str(p) for p in sorted((REPO / "examples").glob("*.yaml"))]
-    out = cli("check", *paths, "--as-of", str(AS_OF), "--format", "json")
+    out = cli("check", *EXAMPLE_DEALS, "--as-of", str(AS_OF), "--format", "json")
     deals = json.loads(out.stdout)["deals"]
-    assert len(deals) == len(paths)
+    assert len(deals) == len(EXAMPLE_DEALS)
     for d in deals:
         total = sum(d["score_components"].values())
         assert total == d["score"] or (d["score_cap"] == d["score"] < total), d["id"]
-    text = cli("check", *paths, "--as-of", str(AS_OF)).stdout
+    text = cli("check", *EXAMPLE_DEALS, "--as-of", str(AS_OF)).stdout
     heads = re.findall(r"score (\d+)/100 +\((.*?)\)", text)
-    assert len(heads) == len(paths)
+    assert len(heads) == len(EXAMPLE_DEALS)
     for score, parts_text in heads:
         parts = [int(x) for x in re.findall(r"[a-z]+ (\d+)", parts_text.split("=")[0])]
         assert sum(parts) == int(score) or f"capped at {score}" in parts_text
@@ -177,9 +180,8 @@ PLURAL_SLIPS = re.compile(r"\b1 (working days|days|errors|warnings|crews|kits|ho
 
 
 def test_no_count_of_one_reads_as_a_plural(cli: CliRunner) -> None:
-    paths = [str(p) for p in sorted((REPO / "examples").glob("*.yaml"))]
     for fmt in ("text", "markdown"):
-        out = cli("check", *paths, "--as-of", str(AS_OF), "--format", fmt, "--why").stdout
+        out = cli("check", *EXAMPLE_DEALS, "--as-of", str(AS_OF), "--format", fmt, "--why").stdout
         assert not PLURAL_SLIPS.search(out), (fmt, PLURAL_SLIPS.findall(out))
     model, d = waiting_for_stock(3)
     result = check_deals(model, [], [d], dt.date(2027, 3, 1)).deals[0]

@@ -115,7 +115,7 @@ def resource_days(model: CapacityFile, resource: Resource, timeline: Timeline) -
     for k, (first, per_day, per_week) in enumerate(levels):
         last = levels[k + 1][0] if k + 1 < len(levels) else timeline.ndays
         daily = per_day if per_day is not None else (per_week or 0.0) / per_week_days
-        capacity.extend(daily if w else 0.0 for w in works[len(capacity) : max(last, first)])
+        capacity.extend(daily if w else 0.0 for w in works[first:last])
     return ResourceDays(resource, cal, works, tuple(capacity))
 
 
