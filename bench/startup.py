@@ -3,15 +3,13 @@ libraries the CLI stands on (typer, pydantic, yaml, rich).
 
 All run as fresh processes of this interpreter, interleaved round by round so that a busy
 moment of a shared machine hits them alike; each figure is the ratio of the medians. The
-package's bytecode is compiled first, as `pip install` leaves it (an editable install with
-``PYTHONDONTWRITEBYTECODE`` set would compile every module on every run), and one untimed
+package's bytecode is compiled first (by ``python -m bench``, for every part), and one untimed
 run of each command fills the caches (held load, public holidays), as a rep's first check
 of the day does.
 """
 
 from __future__ import annotations
 
-import compileall
 import statistics
 import sys
 import tempfile
@@ -63,7 +61,6 @@ def commands() -> list[list[str]]:
 
 def run(rounds: int) -> Startup:
     """Time the import and each command ``rounds`` times, interleaved."""
-    compileall.compile_dir(ROOT / "feasibility", quiet=1)
     imports = [sys.executable, "-c", IMPORTS]
     timed = {"feasibility " + " ".join(a[1:]): a for a in commands()}
     times: dict[str, list[float]] = {name: [] for name in timed}

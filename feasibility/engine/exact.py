@@ -566,17 +566,13 @@ def solve(
     work: float,
 ) -> Exact:
     """Search for a schedule better than ``hint``, spending at most ``work`` deterministic
-    units; ``lower`` is the unlimited bound.
+    units; ``lower`` is the unlimited bound (the caller has checked ``exact_applies``).
 
     The window ends on the hint's last day or the last due date, whichever is later. A
     schedule ending beyond it is never better when the optimum within it has no late line
     (it ends later) or the deal has a single line (it is later and no less late): only
     then are the dates proven.
     """
-    if any(d is None for d in hint.delivered) or any(d is None for d in lower.delivered):
-        return NOT_RUN
-    if len(lower.placements) < len(c.kind):
-        return NOT_RUN
     days = [d for d in hint.delivered if d is not None]
     dues = [u for u in due if u is not None]
     window = min(max([*days, *dues]), c.ndays - 1)

@@ -87,7 +87,7 @@ def schedule_deal(
     for j, d in enumerate(out.delivered):
         if not proven[j] and d is not None:
             proven[j] = cannot_meet(c, plan.state.free, prepared.release[j], j, d - 1)
-    if all(proven):
+    if all(proven) or not exact_applies(c, out, lower):
         return Scheduled(out, lower, bounds, proven, list(proven), order)
     from feasibility.engine.exact import solve
 
@@ -101,6 +101,14 @@ def schedule_deal(
         proven = [True] * len(proven)
         alone = proven if len(proven) == 1 else alone
     return Scheduled(out, lower, bounds, proven, alone, order)
+
+
+def exact_applies(c: Compiled, hint: Outcome, lower: Outcome) -> bool:
+    """True when the exact stage can model the deal: every line of the search's schedule
+    and of the unlimited bound is delivered, every task placed in the bound (a deal with a
+    line beyond the horizon never imports the solver)."""
+    delivered = all(d is not None for d in (*hint.delivered, *lower.delivered))
+    return delivered and len(lower.placements) >= len(c.kind)
 
 
 def decoding_order(out: Outcome, tasks: int) -> tuple[int, ...]:

@@ -535,11 +535,15 @@ def _quick_data(text: str) -> Any:
     escape, deep nesting, syntax error: the builder reads it again and says what is wrong).
 
     The same events make the same data: plain scalars typed by ``core_value``, quoted ones
-    their text, a key is its text.
+    their text, a key is its text. A text with no ``&``, ``*`` or ``!`` holds no anchor,
+    alias or tag, so its events are not asked for them (a booking's plan is thousands of
+    scalars, and this loop is most of the time of reading a bookings folder).
     """
-    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    scalar_event = yaml.ScalarEvent
     mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
     ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    marked = "&" in text or "*" in text or "!" in text
+    typed = _typed
     awaiting = _AWAITING_KEY
     nodes: list[Any] = []  # the open mappings and lists
     pending: list[Any] = []  # per open node: its awaited key, awaiting, or None (a list)
@@ -554,29 +558,29 @@ def _quick_data(text: str) -> Any:
         while (event := get()) is not None:
             kind = type(event)
             if kind is scalar_event:
-                if event.tag is not None or event.anchor is not None:
+                if marked and (event.tag is not None or event.anchor is not None):
                     return _REFUSED
                 value, style = event.value, event.style
-                if style == '"' and control_character(value) is not None:
-                    return _REFUSED
                 count += 1
                 if not nodes:
                     return _REFUSED  # a scalar at the top level
                 key = pending[-1]
+                if style:
+                    if style == '"' and control_character(value) is not None:
+                        return _REFUSED
+                elif key is not awaiting:
+                    value = typed[value] if value in typed else _typed_anew(value)
                 if key is awaiting:
                     if (not style and value in ("", "<<")) or value in nodes[-1]:
                         return _REFUSED
                     pending[-1] = value
-                    continue
-                if not style:
-                    value = core_value(value)
-                if key is None:
+                elif key is None:
                     nodes[-1].append(value)
                 else:
                     nodes[-1][key] = value
                     pending[-1] = awaiting
             elif kind is mapping_start or kind is sequence_start:
-                if event.tag is not None or event.anchor is not None:
+                if marked and (event.tag is not None or event.anchor is not None):
                     return _REFUSED
                 count += 1
                 if len(nodes) >= MAX_DEPTH or count > MAX_NODES:
@@ -600,7 +604,7 @@ def _quick_data(text: str) -> Any:
             elif kind in ends:
                 nodes.pop()
                 pending.pop()
-            elif kind is alias_event:
+            elif kind is yaml.AliasEvent:
                 return _REFUSED
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
@@ -611,6 +615,21 @@ def _quick_data(text: str) -> Any:
     finally:
         loader.dispose()
     return root if count <= MAX_NODES else _REFUSED
+
+
+_typed: dict[str, Any] = {}
+"""``core_value`` of plain scalars already seen (a bookings folder repeats a few thousand
+texts, dates and small numbers, hundreds of thousands of times)."""
+_TYPED_MAX = 200_000
+"""Texts ``_typed`` holds at most (it starts again when full)."""
+
+
+def _typed_anew(text: str) -> Any:
+    """``core_value(text)``, remembered in ``_typed``."""
+    if len(_typed) >= _TYPED_MAX:
+        _typed.clear()
+    value = _typed[text] = core_value(text)
+    return value
 
 
 def _loader(text: str) -> Any:
