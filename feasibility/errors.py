@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import Literal
@@ -55,25 +55,76 @@ _QUOTED = re.compile(f"'([^']{{{MAX_QUOTED + 1},}})'")
 _VALUES = re.compile(r"'[^']*'|[0-9][0-9,]*")
 
 
-def capped(problems: Iterable[Problem]) -> list[Problem]:
+Kind = tuple[Severity, str]
+"""Problems of one kind: their severity and message but for quoted values and numbers."""
+
+
+def kind(severity: Severity, message: str) -> Kind:
+    """The kind of a problem (``MAX_LIKE`` of a kind are reported)."""
+    return severity, _VALUES.sub("", message)
+
+
+def capped(problems: Iterable[Problem], left_out: Counter[Kind] | None = None) -> list[Problem]:
     """``problems`` in their order with long quoted values cut, at most ``MAX_LIKE`` of each
-    kind; at the first left out of a kind, one problem '... and N more like this'."""
+    kind; at the first left out of a kind, one problem '... and N more like this' (N counts
+    ``left_out`` too: problems of the kind known to come after all of ``problems``)."""
     out: list[Problem] = []
-    counts: Counter[tuple[Severity, str]] = Counter()
-    more: dict[tuple[Severity, str], int] = {}
+    seen: Counter[Kind] = Counter()
+    more: dict[Kind, int] = {}
     for p in problems:
-        kind = (p.severity, _VALUES.sub("", p.message))
-        counts[kind] += 1
-        if counts[kind] <= MAX_LIKE:
+        like = kind(p.severity, p.message)
+        seen[like] += 1
+        if seen[like] <= MAX_LIKE:
             message = _QUOTED.sub(lambda m: f"'{m[1][:MAX_QUOTED]}…'", p.message)
             out.append(replace(p, message=message))
-        elif counts[kind] == MAX_LIKE + 1:
-            more[kind] = len(out)
+        elif seen[like] == MAX_LIKE + 1:
+            more[like] = len(out)
             out.append(p)
-    for kind, at in more.items():
-        rest = f"... and {counts[kind] - MAX_LIKE:,} more like this; fix these first"
+    total = seen + (left_out or Counter())
+    for like, at in more.items():
+        rest = f"... and {total[like] - MAX_LIKE:,} more like this; fix these first"
         out[at] = replace(out[at], message=rest)
     return out
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """A problem whose position is looked up only when it is reported (``placed_capped``):
+    `validate` of a large bookings folder finds tens of thousands of problems of a few
+    kinds, and reading each one's position from its file's text took a second."""
+
+    file: str
+    locate: Callable[[], tuple[int, int]]
+    """The problem's 1-based (line, column) in ``file``."""
+    message: str
+    severity: Severity = "error"
+
+    def placed(self) -> Problem:
+        """The problem with its position."""
+        return Problem(self.file, *self.locate(), self.message, self.severity)
+
+
+def placed_capped(problems: Iterable[Problem | Unplaced]) -> list[Problem]:
+    """``capped(sorted(problems))`` with every problem placed, the same list, but placing
+    only what it shows: of a kind with more than ``MAX_LIKE`` + 1 problems, those in the
+    files (by name) up to the one holding its first left out, which holds every problem
+    reported of the kind; the others come after them and are only counted."""
+    by_file = sorted(problems, key=lambda p: p.file)
+    kinds = [kind(p.severity, p.message) for p in by_file]
+    last: dict[Kind, str] = {}  # per kind: the file of its first problem left out
+    seen: Counter[Kind] = Counter()
+    for p, like in zip(by_file, kinds, strict=True):
+        seen[like] += 1
+        if seen[like] == MAX_LIKE + 1:
+            last[like] = p.file
+    shown: list[Problem] = []
+    left_out: Counter[Kind] = Counter()
+    for p, like in zip(by_file, kinds, strict=True):
+        if like in last and p.file > last[like]:
+            left_out[like] += 1
+        else:
+            shown.append(p.placed() if isinstance(p, Unplaced) else p)
+    return capped(sorted(shown, key=lambda p: (p.file, p.line, p.column)), left_out)
 
 
 class FeasibilityError(Exception):

@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from feasibility.engine import offers, solve, trial
 from feasibility.engine.check import check_deals
 from feasibility.engine.solve import Scheduled
-from feasibility.errors import MAX_LIKE, InputError, Problem, capped
+from feasibility.errors import MAX_LIKE, InputError, Problem, Unplaced, capped, placed_capped
 from feasibility.io.pipeline_csv import MAX_COLUMNS, MAX_ROWS, read_pipeline
 from feasibility.validation.bounds import MAX_TASKS
 from tests.conftest import AS_OF, CliRunner, repository_copy
@@ -148,6 +150,40 @@ def test_problems_of_one_kind_are_capped_and_long_values_cut() -> None:
     )
     other = Problem("a.yaml", 2, 1, "missing key 'id'; add it")
     assert capped([other, *many[:3]]) == [other, *many[:3]]
+
+
+_PROBLEM = st.builds(
+    Problem,
+    st.sampled_from(["a.yaml", "b/1.yaml", "b/2.yaml", "b/10.yaml", "c.yaml"]),
+    st.integers(1, 4),
+    st.integers(1, 3),
+    st.sampled_from(["unknown offering 'x{}'", "line {} is late"]).flatmap(
+        lambda m: st.integers(0, 9).map(m.format)
+    ),
+    st.sampled_from(["error", "warning"]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_PROBLEM, st.booleans()), min_size=MAX_LIKE, max_size=6 * MAX_LIKE))
+def test_placed_capped_places_only_what_it_shows_and_gives_capped_of_all(
+    drawn: list[tuple[Problem, bool]],
+) -> None:
+    asked: list[Problem] = []
+
+    def unplaced(p: Problem) -> Unplaced:
+        def locate() -> tuple[int, int]:
+            asked.append(p)
+            return p.line, p.column
+
+        return Unplaced(p.file, locate, p.message, p.severity)
+
+    given_ = [unplaced(p) if lazy else p for p, lazy in drawn]
+    problems = [p for p, _ in drawn]
+    expected = capped(sorted(problems, key=lambda p: (p.file, p.line, p.column)))
+    assert placed_capped(given_) == expected
+    shown_files = {p.file for p in expected}
+    assert all(p.file in shown_files for p in asked)
 
 
 def test_validate_prints_a_few_of_thousands_of_bad_bookings(cli: CliRunner, tmp_path: Path) -> None:

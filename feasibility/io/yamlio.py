@@ -545,8 +545,9 @@ def _quick_data(text: str) -> Any:
     marked = "&" in text or "*" in text or "!" in text
     typed = _typed
     awaiting = _AWAITING_KEY
-    nodes: list[Any] = []  # the open mappings and lists
-    pending: list[Any] = []  # per open node: its awaited key, awaiting, or None (a list)
+    node: Any = None  # the open mapping or list (None before the top-level mapping)
+    key: Any = None  # the open mapping's next key, ``awaiting`` one, or None in a list
+    stack: list[tuple[Any, Any]] = []  # the enclosing nodes, each with its key
     root: Any = _REFUSED
     documents = count = 0
     try:
@@ -562,48 +563,47 @@ def _quick_data(text: str) -> Any:
                     return _REFUSED
                 value, style = event.value, event.style
                 count += 1
-                if not nodes:
+                if node is None:
                     return _REFUSED  # a scalar at the top level
-                key = pending[-1]
                 if style:
                     if style == '"' and control_character(value) is not None:
                         return _REFUSED
                 elif key is not awaiting:
                     value = typed[value] if value in typed else _typed_anew(value)
+                elif value == "" or value == "<<":
+                    return _REFUSED
                 if key is awaiting:
-                    if (not style and value in ("", "<<")) or value in nodes[-1]:
+                    if value in node:
                         return _REFUSED
-                    pending[-1] = value
+                    key = value
                 elif key is None:
-                    nodes[-1].append(value)
+                    node.append(value)
                 else:
-                    nodes[-1][key] = value
-                    pending[-1] = awaiting
+                    node[key] = value
+                    key = awaiting
             elif kind is mapping_start or kind is sequence_start:
                 if marked and (event.tag is not None or event.anchor is not None):
                     return _REFUSED
                 count += 1
-                if len(nodes) >= MAX_DEPTH or count > MAX_NODES:
+                if len(stack) >= MAX_DEPTH - 1 or count > MAX_NODES:
                     return _REFUSED
-                node: Any = {} if kind is mapping_start else []
-                if nodes:
-                    key = pending[-1]
+                opened: Any = {} if kind is mapping_start else []
+                if node is not None:
                     if key is awaiting:
                         return _REFUSED  # a mapping or list as a key
                     if key is None:
-                        nodes[-1].append(node)
+                        node.append(opened)
                     else:
-                        nodes[-1][key] = node
-                        pending[-1] = awaiting
+                        node[key] = opened
+                        key = awaiting
+                    stack.append((node, key))
                 elif kind is mapping_start:
-                    root = node
+                    root = opened
                 else:
                     return _REFUSED  # a list at the top level
-                nodes.append(node)
-                pending.append(awaiting if kind is mapping_start else None)
+                node, key = opened, awaiting if kind is mapping_start else None
             elif kind in ends:
-                nodes.pop()
-                pending.pop()
+                node, key = stack.pop() if stack else (None, None)
             elif kind is yaml.AliasEvent:
                 return _REFUSED
             elif kind is yaml.DocumentStartEvent:

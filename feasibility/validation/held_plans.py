@@ -5,13 +5,15 @@ lines whose scope or load `check` would now call infeasible or at risk."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 
 from feasibility.engine.booked_scope import booked_reasons
 from feasibility.engine.commitments import build_plan
 from feasibility.engine.held import Misfit
 from feasibility.engine.plan import BookingOutcome, Plan
-from feasibility.errors import Problem
+from feasibility.errors import Severity, Unplaced
+from feasibility.io.yamlio import Document
 from feasibility.wording import amount
 from feasibility.workspace import LoadedCapacity, LoadedDeal
 
@@ -21,11 +23,11 @@ MISFITS_SHOWN = 3
 
 def booking_health(
     capacity: LoadedCapacity, bookings: list[LoadedDeal], as_of: dt.date
-) -> list[Problem]:
+) -> list[Unplaced]:
     """Every problem of the bookings on ``as_of`` (errors and warnings)."""
     by_id = {b.deal.id: b for b in bookings}
     plan = build_plan(capacity.model, [b.deal for b in bookings], as_of)
-    out: list[Problem] = []
+    out: list[Unplaced] = []
     for n, outcome in enumerate(plan.bookings):
         out += _problems(plan, by_id[outcome.deal.id], outcome, plan.bookings[:n])
     return out
@@ -33,25 +35,23 @@ def booking_health(
 
 def _problems(
     plan: Plan, loaded: LoadedDeal, outcome: BookingOutcome, earlier: Sequence[BookingOutcome]
-) -> Iterator[Problem]:
+) -> Iterator[Unplaced]:
     doc, deal = loaded.doc, loaded.deal
     owner = f" (owner: {deal.owner})" if deal.owner else ""
     hold = deal.booking.hold_until if deal.booking else None
     if hold is not None and hold < plan.as_of:
-        line, col = doc.where(("booking", "hold_until"))
         msg = f"hold expired on {hold}; it no longer takes capacity: release or re-book it"
-        yield Problem(doc.file, line, col, msg + owner, "warning")
+        yield Unplaced(doc.file, _at(doc, "booking", "hold_until"), msg + owner, "warning")
     elif not outcome.counted:
-        line, col = doc.where(("id",))
         msg = f"every line was due before {plan.as_of}; it takes no capacity: release it"
-        yield Problem(doc.file, line, col, msg + owner, "warning")
+        yield Unplaced(doc.file, _at(doc, "id"), msg + owner, "warning")
     if outcome.status == "planned":
-        line, col = doc.where(("booking",), prefer_key=True)
         msg = (
             f"{deal.id} holds no plan, so it is planned anew on every check; run "
             f"`feasibility replan --write {deal.id}` to pin the plan it gets"
         )
-        yield Problem(doc.file, line, col, msg, "warning")
+        at = partial(doc.where, ("booking",), prefer_key=True)
+        yield Unplaced(doc.file, at, msg, "warning")
     yield from _scope(plan, loaded, outcome, owner)
     broken = [b for b in outcome.lines if b.broken]
     if outcome.status == "replanned":
@@ -61,17 +61,15 @@ def _problems(
         late = f"; that misses a due date: talk to the deal owner{owner}" if broken else ""
         fix = f"`feasibility replan --write {deal.id}` records it"
         for k, misfit in enumerate(outcome.misfits[:MISFITS_SHOWN]):
-            line, col = _where(loaded, misfit)
             msg = f"{deal.id}'s plan no longer fits: {misfit.message}{_short(plan, misfit)}"
             msg += _holders(plan, misfit, earlier)
             if k == 0:
                 more = len(outcome.misfits) - MISFITS_SHOWN
                 extra = f" ({more} more misfits)" if more > 0 else ""
                 msg += f"{extra}; re-planning gives {gives} ({fix}){late}"
-            yield Problem(doc.file, line, col, msg)
+            yield Unplaced(doc.file, partial(_where, loaded, misfit), msg)
         return
     for booked in broken:
-        line, col = doc.where(("lines", booked.line, "due"))
         when = (
             f"is delivered only {booked.delivered}"
             if booked.delivered
@@ -79,12 +77,12 @@ def _problems(
         )
         msg = f"booked line {booked.line} is due {booked.due} but {when}; "
         msg += f"talk to the deal owner{owner}"
-        yield Problem(doc.file, line, col, msg)
+        yield Unplaced(doc.file, _at(doc, "lines", booked.line, "due"), msg)
 
 
 def _scope(
     plan: Plan, loaded: LoadedDeal, outcome: BookingOutcome, owner: str
-) -> Iterator[Problem]:
+) -> Iterator[Unplaced]:
     """An unavailable feature (an error), a feature under review or a resource loaded
     above target (warnings) of each booked line, at the feature or the line."""
     doc, deal = loaded.doc, loaded.deal
@@ -98,7 +96,13 @@ def _scope(
                 f"booked line {n}: {reason.message}, so {deal.id} is now {verdict}: "
                 f"talk to the deal owner{owner}"
             )
-            yield Problem(doc.file, *doc.where(at), msg, "error" if infeasible else "warning")
+            severity: Severity = "error" if infeasible else "warning"
+            yield Unplaced(doc.file, partial(doc.where, at), msg, severity)
+
+
+def _at(doc: Document, *path: str | int) -> Callable[[], tuple[int, int]]:
+    """The position of ``path`` in ``doc``, looked up when asked for."""
+    return partial(doc.where, path)
 
 
 def _where(loaded: LoadedDeal, misfit: Misfit) -> tuple[int, int]:

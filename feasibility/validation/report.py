@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from feasibility.engine.held import paused_gc
-from feasibility.errors import Problem, capped
+from feasibility.errors import Problem, Unplaced, placed_capped
 from feasibility.validation.crossref import holiday_gaps, never_together
 from feasibility.validation.held_plans import booking_health
 from feasibility.workspace import (
@@ -42,7 +42,8 @@ def validate_workspace(
 
 def _validate(capacity_path: Path, deal_paths: Sequence[Path], as_of: dt.date) -> ValidationReport:
     files = [str(capacity_path)]
-    capacity, problems = read_capacity(capacity_path)
+    capacity, found = read_capacity(capacity_path)
+    problems: list[Problem | Unplaced] = list(found)
     bookings: list[LoadedDeal] = []
     if capacity is not None:
         bookings, found = read_bookings(capacity)
@@ -55,5 +56,4 @@ def _validate(capacity_path: Path, deal_paths: Sequence[Path], as_of: dt.date) -
     for path in deal_paths:
         files.append(str(path))
         problems += read_deal(path, capacity)[1]
-    ordered = sorted(problems, key=lambda p: (p.file, p.line, p.column))
-    return ValidationReport(files, capped(ordered))
+    return ValidationReport(files, placed_capped(problems))
