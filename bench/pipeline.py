@@ -23,8 +23,9 @@ from pathlib import Path
 
 from bench.scale import AS_OF, booking_data, cli, generate
 from feasibility.engine.commitments import build_plan
-from feasibility.engine.pipeline import check_alone, default_jobs, heuristic_only
+from feasibility.engine.pipeline import check_alone, heuristic_only
 from feasibility.engine.result import DealResult
+from feasibility.forked import default_jobs
 from feasibility.models.deal import Deal
 from feasibility.workspace import load_workspace
 

@@ -17,7 +17,7 @@ from pathlib import Path, PurePath
 
 from feasibility.engine.held import paused_gc
 from feasibility.errors import InputError, Problem, UsageError
-from feasibility.io.yamlio import MAX_PROBLEMS, Document, load_file
+from feasibility.io.yamlio import MAX_PROBLEMS, Document, load_file, load_files
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal
 from feasibility.validation.bounds import work_problem
@@ -325,14 +325,21 @@ def _read_bookings(
     capacity: LoadedCapacity, *, references: bool
 ) -> tuple[list[LoadedDeal], list[Problem]]:
     files, problems = booking_files(capacity)
+    refusals = {path: _not_a_booking_file(path) for path in files}
+    docs = load_files([path for path in files if refusals[path] is None])
     loaded: list[LoadedDeal] = []
     seen: dict[str, Path] = {}
     for path in files:
-        refused = _not_a_booking_file(path)
+        refused = refusals[path]
         if refused is not None:
             problems.append(Problem(str(path), 1, 1, refused))
             continue
-        booking, found = read_deal(path, capacity if references else None, booking=True)
+        doc = next(docs)
+        if isinstance(doc, InputError):
+            problems += doc.problems
+            continue
+        model = capacity if references else None
+        booking, found = deal_from_document(doc, path, model, booking=True)
         problems += found
         if booking is None:
             continue

@@ -636,3 +636,37 @@ def test_a_released_document_reads_its_data_again() -> None:
     )
     assert light.where(("lines", 0, "due")) == doc.where(("lines", 0, "due")) == (3, 24)
     assert light.keys == doc.keys and light.values == doc.values
+
+
+def test_load_files_in_workers_gives_load_file_of_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = {
+        "plain": "id: A\nlines:\n- {offering: x, quantity: 2}\n",
+        "anchored": "a: &x 1\nb: *x\n",
+        "tabbed": "a:\n\t- 1\n",
+        "broken": "a: [1, 2\n",
+        "bad-byte": b"a: \xff\n",
+        "empty": "",
+        "dates": "days: {2027-01-04: {r: 8}, 2027-01-05: {r: 1.5}}\nquoted: '010'\n",
+    }
+    paths = []
+    for k in range(3):
+        for name, text in texts.items():
+            path = tmp_path / f"{k}-{name}.yaml"
+            path.write_bytes(text if isinstance(text, bytes) else text.encode())
+            paths.append(path)
+    paths.append(tmp_path / "missing.yaml")
+
+    def seen(got: Document | InputError) -> Any:
+        if isinstance(got, InputError):
+            return "problems", [str(p) for p in got.problems]
+        return got.file, got.data, got.where(("lines", 0, "quantity"))
+
+    alone = [seen(yamlio._loaded(p)) for p in paths]
+    monkeypatch.setattr(yamlio, "FILES_PER_JOB", 1)
+    monkeypatch.setattr(yamlio, "CHUNK", 4)
+    monkeypatch.setattr(yamlio, "default_jobs", lambda: 2)
+    assert [seen(d) for d in yamlio.load_files(paths)] == alone
+    assert alone[0][1] == {"id": "A", "lines": [{"offering": "x", "quantity": 2}]}
+    assert sum(a[0] == "problems" for a in alone) == 3 * 4 + 1

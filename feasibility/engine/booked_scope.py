@@ -40,16 +40,17 @@ def booked_reasons(
     hi = min(tl.index(booked.delivered), tl.ndays - 1)
     used = sorted({r for s in steps for amounts in s.days.values() for r in amounts})
     used = [r for r in used if r in plan.resources]
-    others = plan.state.fork(used, [])
+    own: dict[str, dict[int, float]] = {r: {} for r in used}  # given back: negative
     for s in outcome.plan.steps if outcome.plan else []:
         for day, amounts in s.days.items():
             i = tl.index(day)
-            for r, a in amounts.items():
-                if r in used and lo <= i <= hi:
-                    others.free[r][i] += a
+            if lo <= i <= hi:
+                for r, a in amounts.items():
+                    if r in own:
+                        own[r][i] = own[r].get(i, 0.0) - a
     target = plan.model.policy.target_utilization
     for r in used:
-        share = window_utilization(plan, others, r, lo, hi)
+        share = window_utilization(plan, plan.state, r, lo, hi, own[r])
         if share > target + 1e-9:
             out.append((utilization_reason(plan, n, r, share, lo, hi), None))
     return out

@@ -14,18 +14,16 @@ is a chain (deal k depends on the plans of deals 0..k-1) and runs in this proces
 from __future__ import annotations
 
 import datetime as dt
-import gc
-import multiprocessing
-import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 from feasibility.engine.check import check_deal
 from feasibility.engine.commitments import build_plan
 from feasibility.engine.held import plan_load, take_load
 from feasibility.engine.plan import Plan, other_bookings
 from feasibility.engine.result import VERDICT_ORDER, DealResult, Verdict, worst
+from feasibility.forked import forked_map
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal
 
@@ -135,52 +133,12 @@ def check_pipeline(
     return PipelineResult(as_of, model.company, out)
 
 
-_worker_plan: Plan | None = None
-"""The plan a worker process checks deals alone against (set when it starts)."""
-
-
-def _start_worker(plan: Plan) -> None:
-    global _worker_plan
-    _worker_plan = plan
-
-
-def _check_alone(deal: Deal) -> DealResult:
-    assert _worker_plan is not None, "a worker checks deals only once it has its plan"
-    return check_deal(_worker_plan, deal)
-
-
 def check_alone(plan: Plan, deals: Sequence[Deal], jobs: int) -> Iterator[DealResult]:
-    """Each deal checked alone against ``plan``, in order, by ``jobs`` processes. Workers
-    are forked, so they share ``plan`` without copying it; where processes cannot be
-    forked (Windows), or for a single deal, this process checks them all.
-
-    Every object is frozen out of the cyclic collector's sight (``gc.freeze``) before the
-    fork, as Python's documentation advises: a worker's collector would otherwise walk the
-    whole inherited heap, copying each page it touches, again and again."""
+    """Each deal checked alone against ``plan``, in order, by ``jobs`` processes (forks of
+    this one, sharing ``plan`` without copying it; see ``forked``)."""
     jobs = min(jobs, len(deals))
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (check_deal(plan, deal) for deal in deals)
-        return
-    chunk = max(1, len(deals) // (jobs * CHUNKS_PER_JOB))
-    context = multiprocessing.get_context("fork")
-    frozen_before = gc.get_freeze_count()
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(
-            jobs, context, initializer=_start_worker, initargs=(plan,)
-        ) as pool:
-            yield from pool.map(_check_alone, deals, chunksize=chunk)
-    finally:
-        if not frozen_before:  # an earlier freeze (a large load's) is left as it was
-            gc.unfreeze()
-
-
-def default_jobs() -> int:
-    """The processes a pipeline uses unless told: the cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # no affinity on this platform (macOS, Windows)
-        return os.cpu_count() or 1
+    chunk = max(1, len(deals) // (max(jobs, 1) * CHUNKS_PER_JOB))
+    yield from forked_map(partial(check_deal, plan), deals, jobs, chunk)
 
 
 def heuristic_only(model: CapacityFile) -> CapacityFile:

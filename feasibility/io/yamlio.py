@@ -9,10 +9,11 @@ files are refused quickly with located, actionable problems.
 
 from __future__ import annotations
 
+import marshal
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn, Protocol
@@ -20,6 +21,7 @@ from typing import Any, NoReturn, Protocol
 import yaml
 
 from feasibility.errors import InputError, Problem
+from feasibility.forked import can_fork, default_jobs, forked_map
 
 Path_ = tuple[str | int, ...]
 Pos = tuple[int, int]
@@ -488,9 +490,9 @@ def _syntax(error: yaml.MarkedYAMLError, text: str) -> tuple[Pos, str]:
     return _pos(mark), f"{message}; {_SYNTAX_HINT}"
 
 
-def load_text(text: str | bytes, display: str) -> Document:
-    """Parse YAML given as text or bytes (e.g. a file read from git)."""
-    found = _Problems(display)
+def _checked_text(text: str | bytes, display: str, found: _Problems) -> str:
+    """The text YAML reads from ``text``; raises ``InputError`` when it is too big or holds
+    bytes or characters YAML forbids."""
     size = len(text)
     if isinstance(text, str) and size * 4 > MAX_BYTES:
         size = len(text.encode("utf-8", "surrogatepass"))
@@ -501,6 +503,13 @@ def load_text(text: str | bytes, display: str) -> Document:
         text = text.decode("utf-8", "surrogateescape")  # bad bytes become U+DC80..U+DCFF
     text = text.removeprefix("\ufeff")
     _check_characters(text, from_bytes, found)
+    return text
+
+
+def load_text(text: str | bytes, display: str) -> Document:
+    """Parse YAML given as text or bytes (e.g. a file read from git)."""
+    found = _Problems(display)
+    text = _checked_text(text, display, found)
     quick = _quick_data(text)
     if quick is not _REFUSED:
         return Document(display, quick, text=text)
@@ -640,17 +649,68 @@ def _loader(text: str) -> Any:
 def load_file(path: Path, display: str | None = None) -> Document:
     """Read and parse one YAML file; raises ``InputError`` with every located problem."""
     name = str(path) if display is None else display
+    return load_text(_file_bytes(path, name), name)
+
+
+def _file_bytes(path: Path, name: str) -> bytes:
     try:
         with path.open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_BYTES:
                 raise _too_big(name, size)
-            data = handle.read(MAX_BYTES + 1)
+            return handle.read(MAX_BYTES + 1)
     except OSError as error:
         reason = error.strerror or str(error)
         message = f"cannot read: {reason}; check the path and its permissions"
         raise InputError([Problem(name, 1, 1, message)]) from None
-    return load_text(data, name)
+
+
+FILES_PER_JOB = 500
+"""``load_files`` forks a worker per this many files (up to the cores): fewer would spend
+more on starting processes than they save."""
+CHUNK = 100
+"""Files a worker of ``load_files`` reads per batch it sends back."""
+
+
+def load_files(paths: Sequence[Path]) -> Iterator[Document | InputError]:
+    """``load_file`` of each path, in order, an ``InputError`` in place of a file with
+    problems (the same answers, in the same order).
+
+    A large folder is read by forked workers, one per ``FILES_PER_JOB`` files up to the
+    cores: each reads and parses a batch of files, and sends back the text and data of
+    each file that reads without a problem in ``marshal``'s format (plain data, a tenth of
+    the parse's time to read back). Any other file is read here, with its problems.
+    """
+    jobs = min(default_jobs(), len(paths) // FILES_PER_JOB)
+    if jobs <= 1 or not can_fork():
+        yield from map(_loaded, paths)
+        return
+    batches = [paths[k : k + CHUNK] for k in range(0, len(paths), CHUNK)]
+    for batch, read in zip(batches, forked_map(_read_batch, batches, jobs), strict=True):
+        for path, quick in zip(batch, marshal.loads(read), strict=True):
+            yield _loaded(path) if quick is None else Document(str(path), quick[1], text=quick[0])
+
+
+def _loaded(path: Path) -> Document | InputError:
+    try:
+        return load_file(path)
+    except InputError as error:
+        return error
+
+
+def _read_batch(paths: Sequence[Path]) -> bytes:
+    """Per path, the text and data of a file that reads without a problem, else None,
+    in ``marshal``'s format."""
+    out: list[tuple[str, Any] | None] = []
+    for path in paths:
+        try:
+            text = _checked_text(_file_bytes(path, str(path)), str(path), _Problems(str(path)))
+        except InputError:
+            out.append(None)
+            continue
+        quick = _quick_data(text)
+        out.append(None if quick is _REFUSED else (text, quick))
+    return marshal.dumps(out)
 
 
 def control_character(text: str) -> str | None:

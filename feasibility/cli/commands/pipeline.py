@@ -94,7 +94,8 @@ def pipeline(
 
     def body() -> int:
         from feasibility.cli.output import emit, progress
-        from feasibility.engine.pipeline import check_pipeline, default_jobs
+        from feasibility.engine.pipeline import check_pipeline
+        from feasibility.forked import default_jobs
         from feasibility.io.crm import export_format
         from feasibility.io.pipeline_csv import parse_columns, read_pipeline
         from feasibility.render import pipeline as render
