@@ -641,7 +641,7 @@ def test_a_released_document_reads_its_data_again() -> None:
 def test_load_files_in_workers_gives_load_file_of_each(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    texts = {
+    texts: dict[str, str | bytes] = {
         "plain": "id: A\nlines:\n- {offering: x, quantity: 2}\n",
         "anchored": "a: &x 1\nb: *x\n",
         "tabbed": "a:\n\t- 1\n",
