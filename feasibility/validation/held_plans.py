@@ -69,15 +69,19 @@ def _problems(
                 msg += f"{extra}; re-planning gives {gives} ({fix}){late}"
             yield Unplaced(doc.file, partial(_where, loaded, misfit), msg)
         return
+    forced = deal.booking.forced_reason if deal.booking else None
     for booked in broken:
         when = (
             f"is delivered only {booked.delivered}"
             if booked.delivered
             else "is not delivered within the horizon"
         )
-        msg = f"booked line {booked.line} is due {booked.due} but {when}; "
-        msg += f"talk to the deal owner{owner}"
-        yield Unplaced(doc.file, _at(doc, "lines", booked.line, "due"), msg)
+        msg = f"booked line {booked.line} is due {booked.due} but {when}"
+        if forced is not None:
+            msg += f", as it was booked with --force ('{forced}')"
+        msg += f"; talk to the deal owner{owner}"
+        severity: Severity = "error" if forced is None else "warning"
+        yield Unplaced(doc.file, _at(doc, "lines", booked.line, "due"), msg, severity)
 
 
 def _scope(
