@@ -636,3 +636,15 @@ def test_a_released_document_reads_its_data_again() -> None:
     )
     assert light.where(("lines", 0, "due")) == doc.where(("lines", 0, "due")) == (3, 24)
     assert light.keys == doc.keys and light.values == doc.values
+
+
+def test_a_text_read_before_is_not_parsed_again() -> None:
+    text = "id: D-1\nlines:\n- {offering: job, due: 2027-02-26}\n"
+    before = load_text(text, "HEAD:D-1.yaml")
+    again = load_text(("\ufeff" + text).encode(), "D-1.yaml", like=before)
+    assert again.file == "D-1.yaml" and again.same_text(before)
+    assert again.data == before.data and again.where(("lines", 0, "due")) == (3, 24)
+    edited = load_text(text.replace("job", "jobs"), "D-1.yaml", like=before)
+    assert not edited.same_text(before) and edited.data["lines"][0]["offering"] == "jobs"
+    built = load_text("id: &a D-1\n", "D-1.yaml")  # an anchor: read with positions, no text
+    assert not load_text("id: &a D-1\n", "D-1.yaml", like=built).same_text(built)

@@ -120,12 +120,17 @@ class Document:
                 self._data = _built(self.file, self._text or "").root
         return self._data
 
-    def released(self) -> Document:
-        """This document without its data in memory (the same document when it has no
-        text to read it from again)."""
+    def released(self, file: str | None = None) -> Document:
+        """This document without its data in memory, named ``file`` when given (the same
+        document when it has no text to read it from again)."""
         if self._text is None:
             return self
-        return Document(self.file, _RELEASED, self._values, self._keys, text=self._text)
+        name = self.file if file is None else file
+        return Document(name, _RELEASED, self._values, self._keys, text=self._text)
+
+    def same_text(self, other: Document) -> bool:
+        """Whether both documents were read from one text (so hold the same data)."""
+        return self._text is not None and self._text == other._text
 
     @property
     def values(self) -> dict[Path_, tuple[int, int]]:
@@ -488,8 +493,11 @@ def _syntax(error: yaml.MarkedYAMLError, text: str) -> tuple[Pos, str]:
     return _pos(mark), f"{message}; {_SYNTAX_HINT}"
 
 
-def load_text(text: str | bytes, display: str) -> Document:
-    """Parse YAML given as text or bytes (e.g. a file read from git)."""
+def load_text(text: str | bytes, display: str, *, like: Document | None = None) -> Document:
+    """Parse YAML given as text or bytes (e.g. a file read from git).
+
+    ``like``: a document read before; when ``text`` is its text, the same document (its
+    data released) named ``display``, without parsing it again (``same_text`` tells)."""
     found = _Problems(display)
     size = len(text)
     if isinstance(text, str) and size * 4 > MAX_BYTES:
@@ -500,6 +508,8 @@ def load_text(text: str | bytes, display: str) -> Document:
     if isinstance(text, bytes):
         text = text.decode("utf-8", "surrogateescape")  # bad bytes become U+DC80..U+DCFF
     text = text.removeprefix("\ufeff")
+    if like is not None and like._text == text:  # held no problem when it was read
+        return like.released(display)
     _check_characters(text, from_bytes, found)
     quick = _quick_data(text)
     if quick is not _REFUSED:
@@ -637,8 +647,9 @@ def _loader(text: str) -> Any:
     return yaml.CSafeLoader(text) if _USE_LIBYAML else yaml.SafeLoader(text)
 
 
-def load_file(path: Path, display: str | None = None) -> Document:
-    """Read and parse one YAML file; raises ``InputError`` with every located problem."""
+def load_file(path: Path, display: str | None = None, *, like: Document | None = None) -> Document:
+    """Read and parse one YAML file; raises ``InputError`` with every located problem.
+    ``like``: as ``load_text``'s."""
     name = str(path) if display is None else display
     try:
         with path.open("rb") as handle:
@@ -650,7 +661,7 @@ def load_file(path: Path, display: str | None = None) -> Document:
         reason = error.strerror or str(error)
         message = f"cannot read: {reason}; check the path and its permissions"
         raise InputError([Problem(name, 1, 1, message)]) from None
-    return load_text(data, name)
+    return load_text(data, name, like=like)
 
 
 def control_character(text: str) -> str | None:
