@@ -102,24 +102,36 @@ def read_capacity(path: Path) -> tuple[LoadedCapacity | None, list[Problem]]:
 
 
 def read_deal(
-    path: Path, capacity: LoadedCapacity | None, *, booking: bool = False
+    path: Path,
+    capacity: LoadedCapacity | None,
+    *,
+    booking: bool = False,
+    like: LoadedDeal | None = None,
 ) -> tuple[LoadedDeal | None, list[Problem]]:
     """A deal file checked against the capacity model (when given), or None with every
-    problem."""
+    problem. ``like``: the file as read before (e.g. for the other version of `impact`);
+    when its text is the same, its deal is taken, neither parsed nor validated again."""
     try:
-        doc = load_file(path)
+        doc = load_file(path, like=like.doc if like else None)
     except InputError as exc:
         return None, list(exc.problems)
-    return deal_from_document(doc, path, capacity, booking=booking)
+    known = like.deal if like is not None and doc.same_text(like.doc) else None
+    return deal_from_document(doc, path, capacity, booking=booking, known=known)
 
 
 def deal_from_document(
-    doc: Document, path: Path, capacity: LoadedCapacity | None, *, booking: bool = False
+    doc: Document,
+    path: Path,
+    capacity: LoadedCapacity | None,
+    *,
+    booking: bool = False,
+    known: Deal | None = None,
 ) -> tuple[LoadedDeal | None, list[Problem]]:
     """A deal parsed elsewhere (e.g. a booking read from git), validated like ``read_deal``;
     ``path`` is where the file stands (a booking's name must be its id). Without
-    ``capacity``, offerings and features are not looked up."""
-    deal, problems = validate_document(doc, Deal)
+    ``capacity``, offerings and features are not looked up. ``known``: the deal ``doc``'s
+    data was validated as before (not validated again)."""
+    deal, problems = (known, []) if known is not None else validate_document(doc, Deal)
     if deal is None:
         message = CAPACITY_AS_BOOKING if booking else AS_CAPACITY
         return None, _wrong_kind(doc, CAPACITY_KEYS, DEAL_KEYS, message) or problems
@@ -313,20 +325,22 @@ def _not_a_booking_file(path: Path) -> str | None:
 
 
 def read_bookings(
-    capacity: LoadedCapacity, *, references: bool = True
+    capacity: LoadedCapacity, *, references: bool = True, known: Sequence[LoadedDeal] = ()
 ) -> tuple[list[LoadedDeal], list[Problem]]:
     """Every booking file, each checked (``references``: its offerings and features looked
-    up in the capacity file too); duplicate ids are problems."""
+    up in the capacity file too); duplicate ids are problems. ``known``: bookings read
+    before, whose deals are shared by the files of the same path and text (``read_deal``)."""
     with paused_gc():
-        return _read_bookings(capacity, references=references)
+        return _read_bookings(capacity, references=references, known=known)
 
 
 def _read_bookings(
-    capacity: LoadedCapacity, *, references: bool
+    capacity: LoadedCapacity, *, references: bool, known: Sequence[LoadedDeal]
 ) -> tuple[list[LoadedDeal], list[Problem]]:
+    before = {b.path: b for b in known}
     files, problems = booking_files(capacity)
     refusals = {path: _not_a_booking_file(path) for path in files}
-    docs = load_files([path for path in files if refusals[path] is None])
+    fresh = load_files([p for p in files if refusals[p] is None and p not in before])
     loaded: list[LoadedDeal] = []
     seen: dict[str, Path] = {}
     for path in files:
@@ -334,12 +348,16 @@ def _read_bookings(
         if refused is not None:
             problems.append(Problem(str(path), 1, 1, refused))
             continue
-        doc = next(docs)
-        if isinstance(doc, InputError):
-            problems += doc.problems
-            continue
         model = capacity if references else None
-        booking, found = deal_from_document(doc, path, model, booking=True)
+        like = before.get(path)
+        if like is not None:
+            booking, found = read_deal(path, model, booking=True, like=like)
+        else:
+            doc = next(fresh)
+            if isinstance(doc, InputError):
+                problems += doc.problems
+                continue
+            booking, found = deal_from_document(doc, path, model, booking=True)
         problems += found
         if booking is None:
             continue
@@ -351,17 +369,20 @@ def _read_bookings(
     return loaded, problems
 
 
-def load_workspace(path: Path, *, references: bool = True) -> Workspace:
+def load_workspace(
+    path: Path, *, references: bool = True, known: Sequence[LoadedDeal] = ()
+) -> Workspace:
     """The capacity file and its bookings; raises ``InputError`` listing every problem.
 
     A broken booking stops the load: ignoring it would overstate capacity. Without
     ``references``, a booked line whose offering or feature the capacity file lacks is
-    no problem (`impact`'s old version: the line could not be booked there).
+    no problem (`impact`'s old version: the line could not be booked there). ``known``:
+    as ``read_bookings``'s (`impact`'s old version, whose unchanged bookings are shared).
     """
     capacity, problems = read_capacity(path)
     if capacity is None:
         raise InputError(problems)
-    bookings, problems = read_bookings(capacity, references=references)
+    bookings, problems = read_bookings(capacity, references=references, known=known)
     if problems:
         raise InputError(problems)
     return Workspace(capacity, bookings)

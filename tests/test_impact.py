@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from feasibility.engine.impact import DealState, ImpactResult, capacity_at, compare
+from feasibility.engine.impact import DealState, ImpactResult, capacity_at, compare, workspace_at
 from feasibility.errors import InputError, UsageError
 from feasibility.render.impact import impact_github, impact_json, impact_markdown
 from feasibility.workspace import load_workspace
@@ -427,7 +427,17 @@ START = dt.date(2027, 1, 4)
 
 
 def core(tmp_path: Path, old: str, new: str, *bookings: str) -> ImpactResult:
-    """``compare`` of two model texts over the given booking texts on START."""
+    """``compare`` of two model texts over the given booking texts on START (the new
+    version sharing the old one's bookings, as `impact OLD NEW` does)."""
+    write_versions(tmp_path, old, new, *bookings)
+    before = load_workspace(tmp_path / "old.yaml", references=False)
+    after = load_workspace(tmp_path / "capacity.yaml", known=before.bookings)
+    return compare(before, after, START)
+
+
+def write_versions(tmp_path: Path, old: str, new: str, *bookings: str) -> None:
+    """old.yaml, capacity.yaml and the bookings folder they share: D1, D2... booked on
+    2027-01-01, 2027-01-02..."""
     (tmp_path / "old.yaml").write_text(old)
     (tmp_path / "capacity.yaml").write_text(new)
     (tmp_path / "bookings").mkdir()
@@ -437,12 +447,17 @@ def core(tmp_path: Path, old: str, new: str, *bookings: str) -> ImpactResult:
             f"id: {deal_id}\ncustomer: Cust {n + 1}\nowner: Rep {n + 1}\n{text}"
             f"booking: {{booked_on: 2027-01-0{n + 1}, by: ops}}\n"
         )
-    before = load_workspace(tmp_path / "old.yaml", references=False)
-    return compare(before, load_workspace(tmp_path / "capacity.yaml"), START)
 
 
 def line(offering: str, due: str, quantity: int = 1) -> str:
     return f"lines:\n  - {{offering: {offering}, quantity: {quantity}, due: {due}}}\n"
+
+
+LONGER = MODEL.replace(
+    "steps: [{id: fit, days: 2, uses: {crew: 1}}]\n  - id: small",
+    "steps: [{id: fit, days: 4, uses: {crew: 1}}]\n  - id: small",
+)
+"""MODEL with offering big taking two more crew days."""
 
 
 def test_nothing_changed(tmp_path: Path) -> None:
@@ -455,11 +470,7 @@ def test_nothing_changed(tmp_path: Path) -> None:
 def test_a_changed_offering_and_a_booking_it_pushes_back(tmp_path: Path) -> None:
     """D1's offering takes two more crew days; D2, whose offering and capacity did not change,
     is pushed past its due date by D1, which is placed first."""
-    new = MODEL.replace(
-        "steps: [{id: fit, days: 2, uses: {crew: 1}}]\n  - id: small",
-        ("steps: [{id: fit, days: 4, uses: {crew: 1}}]\n  - id: small"),
-    )
-    result = core(tmp_path, MODEL, new, line("big", "2027-01-31"), line("small", "2027-01-07"))
+    result = core(tmp_path, MODEL, LONGER, line("big", "2027-01-31"), line("small", "2027-01-07"))
     d1, d2 = result.changed
     assert (d1.before.earliest, d1.after.earliest) == (dt.date(2027, 1, 5), dt.date(2027, 1, 7))
     assert [(c.message, c.owner, c.offering) for c in d1.causes] == [
@@ -542,6 +553,43 @@ def test_a_line_of_an_offering_the_old_version_lacked(tmp_path: Path) -> None:
     assert [c.message for c in booking.causes] == ["offering 'small' is new"]
 
 
+def test_a_booking_shared_by_both_versions_gives_what_reading_it_twice_gives(
+    tmp_path: Path,
+) -> None:
+    shared = core(tmp_path, MODEL, LONGER, line("big", "2027-01-31"), line("small", "2027-01-07"))
+    before = load_workspace(tmp_path / "old.yaml", references=False)
+    twice = compare(before, load_workspace(tmp_path / "capacity.yaml"), START)
+    assert [b.deal.id for b in shared.changed] == ["D1", "D2"]
+    assert impact_json(shared) == impact_json(twice)
+    after = load_workspace(tmp_path / "capacity.yaml", known=before.bookings)
+    assert [a.deal is b.deal for a, b in zip(after.bookings, before.bookings, strict=True)] == [
+        True,
+        True,
+    ]
+    edited = tmp_path / "bookings" / "D2.yaml"
+    edited.write_text(edited.read_text().replace("2027-01-07", "2027-01-31"))
+    after = load_workspace(tmp_path / "capacity.yaml", known=before.bookings)
+    assert [a.deal is b.deal for a, b in zip(after.bookings, before.bookings, strict=True)] == [
+        True,
+        False,
+    ]
+    assert after.bookings[1].deal.lines[0].due == dt.date(2027, 1, 31)
+    assert after.bookings[1].doc.file == str(edited)
+
+
+def test_a_shared_booking_is_checked_against_the_new_version(tmp_path: Path) -> None:
+    """Its offerings are looked up in the new version, as when it is read again."""
+    new = MODEL.replace("  - id: small\n    steps: [{id: fit, days: 2, uses: {crew: 1}}]\n", "")
+    write_versions(tmp_path, MODEL, new, line("small", "2027-01-31"))
+    before = load_workspace(tmp_path / "old.yaml", references=False)
+    with pytest.raises(InputError) as twice:
+        load_workspace(tmp_path / "capacity.yaml")
+    with pytest.raises(InputError) as shared:
+        load_workspace(tmp_path / "capacity.yaml", known=before.bookings)
+    assert str(shared.value) == str(twice.value)
+    assert "unknown offering 'small'" in str(shared.value)
+
+
 def test_renderers_of_an_empty_result() -> None:
     result = ImpactResult(START, "HEAD:capacity.yaml", "capacity.yaml", [])
     assert json.loads(impact_json(result)) == {
@@ -562,6 +610,22 @@ def test_renderers_of_an_empty_result() -> None:
         "2027-01-04.\n"
     )
     assert impact_github(result) == "capacity.yaml: no booking got worse (0 bookings checked)\n"
+
+
+def test_bookings_unchanged_since_the_base_are_shared(repo: Path) -> None:
+    """`impact --base`: a booking file whose text at the revision is the working tree's is
+    one deal for both versions; an edited one is read again, each named as it stands."""
+    edited = repo / "bookings" / "BL-2026-019.yaml"
+    edited.write_text(edited.read_text() + "# edited\n")
+    old = workspace_at("HEAD", repo / "capacity.yaml")
+    assert old is not None
+    new = load_workspace(repo / "capacity.yaml", known=old.bookings)
+    shared = {
+        b.path.name: b.deal is o.deal for b, o in zip(new.bookings, old.bookings, strict=True)
+    }
+    assert shared == {"BL-2026-014.yaml": True, "BL-2026-019.yaml": False, "BL-2026-022.yaml": True}
+    assert [b.doc.file for b in new.bookings] == [str(b.path) for b in new.bookings]
+    assert [o.doc.file for o in old.bookings] == [f"HEAD:{o.path}" for o in old.bookings]
 
 
 def test_capacity_at_reads_and_validates_the_old_version(repo: Path) -> None:

@@ -670,3 +670,15 @@ def test_load_files_in_workers_gives_load_file_of_each(
     assert [seen(d) for d in yamlio.load_files(paths)] == alone
     assert alone[0][1] == {"id": "A", "lines": [{"offering": "x", "quantity": 2}]}
     assert sum(a[0] == "problems" for a in alone) == 3 * 4 + 1
+
+
+def test_a_text_read_before_is_not_parsed_again() -> None:
+    text = "id: D-1\nlines:\n- {offering: job, due: 2027-02-26}\n"
+    before = load_text(text, "HEAD:D-1.yaml")
+    again = load_text(("\ufeff" + text).encode(), "D-1.yaml", like=before)
+    assert again.file == "D-1.yaml" and again.same_text(before)
+    assert again.data == before.data and again.where(("lines", 0, "due")) == (3, 24)
+    edited = load_text(text.replace("job", "jobs"), "D-1.yaml", like=before)
+    assert not edited.same_text(before) and edited.data["lines"][0]["offering"] == "jobs"
+    built = load_text("id: &a D-1\n", "D-1.yaml")  # an anchor: read with positions, no text
+    assert not load_text("id: &a D-1\n", "D-1.yaml", like=built).same_text(built)

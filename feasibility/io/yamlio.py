@@ -122,12 +122,17 @@ class Document:
                 self._data = _built(self.file, self._text or "").root
         return self._data
 
-    def released(self) -> Document:
-        """This document without its data in memory (the same document when it has no
-        text to read it from again)."""
+    def released(self, file: str | None = None) -> Document:
+        """This document without its data in memory, named ``file`` when given (the same
+        document when it has no text to read it from again)."""
         if self._text is None:
             return self
-        return Document(self.file, _RELEASED, self._values, self._keys, text=self._text)
+        name = self.file if file is None else file
+        return Document(name, _RELEASED, self._values, self._keys, text=self._text)
+
+    def same_text(self, other: Document) -> bool:
+        """Whether both documents were read from one text (so hold the same data)."""
+        return self._text is not None and self._text == other._text
 
     @property
     def values(self) -> dict[Path_, tuple[int, int]]:
@@ -506,10 +511,15 @@ def _checked_text(text: str | bytes, display: str, found: _Problems) -> str:
     return text
 
 
-def load_text(text: str | bytes, display: str) -> Document:
-    """Parse YAML given as text or bytes (e.g. a file read from git)."""
+def load_text(text: str | bytes, display: str, *, like: Document | None = None) -> Document:
+    """Parse YAML given as text or bytes (e.g. a file read from git).
+
+    ``like``: a document read before; when ``text`` is its text, the same document (its
+    data released) named ``display``, without parsing it again (``same_text`` tells)."""
     found = _Problems(display)
     text = _checked_text(text, display, found)
+    if like is not None and like._text == text:  # held no problem when it was read
+        return like.released(display)
     quick = _quick_data(text)
     if quick is not _REFUSED:
         return Document(display, quick, text=text)
@@ -646,10 +656,11 @@ def _loader(text: str) -> Any:
     return yaml.CSafeLoader(text) if _USE_LIBYAML else yaml.SafeLoader(text)
 
 
-def load_file(path: Path, display: str | None = None) -> Document:
-    """Read and parse one YAML file; raises ``InputError`` with every located problem."""
+def load_file(path: Path, display: str | None = None, *, like: Document | None = None) -> Document:
+    """Read and parse one YAML file; raises ``InputError`` with every located problem.
+    ``like``: as ``load_text``'s."""
     name = str(path) if display is None else display
-    return load_text(_file_bytes(path, name), name)
+    return load_text(_file_bytes(path, name), name, like=like)
 
 
 def _file_bytes(path: Path, name: str) -> bytes:

@@ -79,7 +79,8 @@ def impact(
         from feasibility.workspace import load_workspace
 
         old, new = _versions(files or [], base, capacity)
-        result = compare(old, load_workspace(new), as_of_date(as_of))
+        shared = old.bookings if old else []
+        result = compare(old, load_workspace(new, known=shared), as_of_date(as_of))
         renderers = {
             ImpactFormat.json: render.impact_json,
             ImpactFormat.markdown: render.impact_markdown,
