@@ -15,6 +15,7 @@ import pytest
 from feasibility.engine.impact import DealState, ImpactResult, capacity_at, compare, workspace_at
 from feasibility.errors import InputError, UsageError
 from feasibility.render.impact import impact_github, impact_json, impact_markdown
+from feasibility.store.git import folder_files
 from feasibility.workspace import load_workspace
 from tests.conftest import AS_OF, CliRunner, repository_copy
 
@@ -640,3 +641,22 @@ def test_capacity_at_reads_and_validates_the_old_version(repo: Path) -> None:
     with pytest.raises(InputError) as caught:
         capacity_at("HEAD", repo / "capacity.yaml")
     assert str(caught.value).startswith(f"HEAD:{repo / 'capacity.yaml'}:1:1: ")
+
+
+def test_folder_files_reads_a_folder_at_a_revision_in_two_git_calls(repo: Path) -> None:
+    bookings = repo / "bookings"
+    names = sorted(p.name for p in bookings.iterdir())
+    (bookings / "sub.yaml").mkdir()
+    (bookings / "sub.yaml" / "x.txt").write_text("x\n")
+    (bookings / "empty.yaml").write_bytes(b"")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "A folder and an empty file")
+    (bookings / names[0]).write_text("edited after the commit\n")
+    files = folder_files("HEAD", bookings)
+    assert files is not None
+    assert sorted(files) == sorted([*names, "sub.yaml", "empty.yaml"])
+    assert files["sub.yaml"] is None and files["empty.yaml"] == b""
+    for name in names[1:]:
+        assert files[name] == (bookings / name).read_bytes()
+    assert files[names[0]] == git(repo, "show", f"HEAD~1:bookings/{names[0]}").encode()
+    assert folder_files("HEAD~1", bookings / "sub.yaml") is None

@@ -15,11 +15,11 @@ from feasibility.engine.plan import BookedLine, BookingOutcome, Plan
 from feasibility.engine.result import VERDICT_ORDER, Verdict, worst
 from feasibility.engine.tasks import line_steps
 from feasibility.engine.timeline import EPS
-from feasibility.errors import InputError
+from feasibility.errors import InputError, UsageError
 from feasibility.io.yamlio import load_text
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal, DealLine
-from feasibility.store.git import exists_at, list_folder, show_file
+from feasibility.store.git import exists_at, folder_files, show_file
 from feasibility.wording import amount, plural
 from feasibility.workspace import (
     LoadedCapacity,
@@ -230,14 +230,16 @@ def workspace_at(ref: str, path: Path) -> Workspace | None:
         return None
     capacity = capacity_at(ref, path)
     folder = capacity.bookings_dir
-    names = list_folder(ref, folder) or []
+    files = folder_files(ref, folder) or {}
     bookings: list[LoadedDeal] = []
     problems = []
-    for name in sorted(names):
+    for name in sorted(files):
         if not name.endswith((".yaml", ".yml")) or name.startswith("."):
             continue
-        file = folder / name
-        doc = load_text(show_file(ref, file), f"{ref}:{file}")
+        file, content = folder / name, files[name]
+        if content is None:
+            raise UsageError(f"cannot read {file} at {ref} from git: it is not a file")
+        doc = load_text(content, f"{ref}:{file}")
         booking, found = deal_from_document(doc, file, None, booking=True)
         problems += found
         if booking is not None:

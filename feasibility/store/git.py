@@ -47,9 +47,11 @@ def _folder(ref: str, path: Path) -> Path:
     return path.parent
 
 
-def list_folder(ref: str, folder: Path) -> list[str] | None:
-    """The names of the files in ``folder`` (of a git work tree) at revision ``ref``; None
-    when the folder did not exist there."""
+def folder_files(ref: str, folder: Path) -> dict[str, bytes | None] | None:
+    """The files in ``folder`` (of a git work tree) at revision ``ref``, by name, each with
+    its raw content (None for an entry that is no file, e.g. a folder); None when the
+    folder did not exist there. Two git calls however many files there are: one process
+    per file took seconds per thousand bookings."""
     base = folder.parent if folder.parent.is_dir() else Path()
     what = f"list {folder} at {ref}"
     try:
@@ -59,15 +61,50 @@ def list_folder(ref: str, folder: Path) -> list[str] | None:
     if kind.strip() != b"tree":
         return None
     tree = f"{ref}:./{folder.name}"
-    out = _git(["ls-tree", "-z", "--full-tree", "--name-only", tree], base, what)
-    return [n.decode("utf-8", "surrogateescape") for n in out.split(b"\0") if n]
+    listed = _git(["ls-tree", "-z", "--full-tree", tree], base, what)
+    names: dict[str, str | None] = {}  # name -> the blob's id (None: no file)
+    for entry in listed.split(b"\0"):
+        if entry:
+            meta, name = entry.split(b"\t", 1)
+            _mode, kind, oid = meta.split()
+            names[name.decode("utf-8", "surrogateescape")] = (
+                oid.decode() if kind == b"blob" else None
+            )
+    blobs = [oid for oid in names.values() if oid is not None]
+    read = _git(
+        ["cat-file", "--batch"],
+        base,
+        f"read {folder} at {ref}",
+        "".join(f"{oid}\n" for oid in blobs).encode(),
+    )
+    contents = dict(zip(blobs, _batch_contents(read), strict=True))
+    return {name: None if oid is None else contents[oid] for name, oid in names.items()}
 
 
-def _git(args: list[str], cwd: Path, what: str) -> bytes:
-    """The output of ``git ARGS`` in ``cwd``; ``UsageError`` naming ``what`` on failure."""
+def _batch_contents(out: bytes) -> list[bytes]:
+    """The contents in the output of ``git cat-file --batch``, in order: per object a line
+    ``<id> <type> <size>``, its ``size`` bytes and a line break."""
+    found: list[bytes] = []
+    at = 0
+    while at < len(out):
+        end = out.index(b"\n", at)
+        size = int(out[at:end].split()[2])
+        found.append(out[end + 1 : end + 1 + size])
+        at = end + 1 + size + 1
+    return found
+
+
+def _git(args: list[str], cwd: Path, what: str, given: bytes | None = None) -> bytes:
+    """The output of ``git ARGS`` in ``cwd`` (``given`` on its input); ``UsageError``
+    naming ``what`` on failure."""
     try:
         done = subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, timeout=GIT_TIMEOUT, check=False
+            ["git", *args],
+            cwd=cwd,
+            input=given,
+            capture_output=True,
+            timeout=GIT_TIMEOUT,
+            check=False,
         )
     except FileNotFoundError:
         raise UsageError(
