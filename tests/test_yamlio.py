@@ -14,6 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from feasibility import forked
 from feasibility.errors import MAX_LIKE, InputError
 from feasibility.io import yamlio
 from feasibility.io.yamlio import MAX_BYTES, Document, dump, load_file, load_text
@@ -666,7 +667,7 @@ def test_load_files_in_workers_gives_load_file_of_each(
     alone = [seen(yamlio._loaded(p)) for p in paths]
     monkeypatch.setattr(yamlio, "FILES_PER_JOB", 1)
     monkeypatch.setattr(yamlio, "CHUNK", 4)
-    monkeypatch.setattr(yamlio, "default_jobs", lambda: 2)
+    monkeypatch.setattr(forked, "default_jobs", lambda: 2)
     assert [seen(d) for d in yamlio.load_files(paths)] == alone
     assert alone[0][1] == {"id": "A", "lines": [{"offering": "x", "quantity": 2}]}
     assert sum(a[0] == "problems" for a in alone) == 3 * 4 + 1

@@ -21,7 +21,6 @@ from typing import Any, NoReturn, Protocol
 import yaml
 
 from feasibility.errors import InputError, Problem
-from feasibility.forked import can_fork, default_jobs, forked_map
 
 Path_ = tuple[str | int, ...]
 Pos = tuple[int, int]
@@ -692,14 +691,25 @@ def load_files(paths: Sequence[Path]) -> Iterator[Document | InputError]:
     each file that reads without a problem in ``marshal``'s format (plain data, a tenth of
     the parse's time to read back). Any other file is read here, with its problems.
     """
-    jobs = min(default_jobs(), len(paths) // FILES_PER_JOB)
-    if jobs <= 1 or not can_fork():
+    jobs = _jobs(len(paths))
+    if jobs <= 1:
         yield from map(_loaded, paths)
         return
+    from feasibility.forked import forked_map
+
     batches = [paths[k : k + CHUNK] for k in range(0, len(paths), CHUNK)]
     for batch, read in zip(batches, forked_map(_read_batch, batches, jobs), strict=True):
         for path, quick in zip(batch, marshal.loads(read), strict=True):
             yield _loaded(path) if quick is None else Document(str(path), quick[1], text=quick[0])
+
+
+def _jobs(files: int) -> int:
+    """The workers ``load_files`` forks for ``files`` files (1: none)."""
+    if files < 2 * FILES_PER_JOB:
+        return 1  # known without importing multiprocessing (every command's start-up)
+    from feasibility.forked import can_fork, default_jobs
+
+    return min(default_jobs(), files // FILES_PER_JOB) if can_fork() else 1
 
 
 def _loaded(path: Path) -> Document | InputError:
