@@ -341,6 +341,7 @@ def _read_bookings(
     files, problems = booking_files(capacity)
     refusals = {path: _not_a_booking_file(path) for path in files}
     fresh = load_files([p for p in files if refusals[p] is None and p not in before])
+    model = capacity if references else None
     loaded: list[LoadedDeal] = []
     seen: dict[str, Path] = {}
     for path in files:
@@ -348,7 +349,6 @@ def _read_bookings(
         if refused is not None:
             problems.append(Problem(str(path), 1, 1, refused))
             continue
-        model = capacity if references else None
         like = before.get(path)
         if like is not None:
             booking, found = read_deal(path, model, booking=True, like=like)

@@ -643,7 +643,7 @@ def test_capacity_at_reads_and_validates_the_old_version(repo: Path) -> None:
     assert str(caught.value).startswith(f"HEAD:{repo / 'capacity.yaml'}:1:1: ")
 
 
-def test_folder_files_reads_a_folder_at_a_revision_in_two_git_calls(repo: Path) -> None:
+def test_folder_files_reads_each_file_of_a_folder_at_a_revision(repo: Path) -> None:
     bookings = repo / "bookings"
     names = sorted(p.name for p in bookings.iterdir())
     (bookings / "sub.yaml").mkdir()

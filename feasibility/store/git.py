@@ -66,9 +66,9 @@ def folder_files(ref: str, folder: Path) -> dict[str, bytes | None] | None:
     for entry in listed.split(b"\0"):
         if entry:
             meta, name = entry.split(b"\t", 1)
-            _mode, kind, oid = meta.split()
+            _mode, entry_type, oid = meta.split()
             names[name.decode("utf-8", "surrogateescape")] = (
-                oid.decode() if kind == b"blob" else None
+                oid.decode() if entry_type == b"blob" else None
             )
     blobs = [oid for oid in names.values() if oid is not None]
     read = _git(

@@ -101,7 +101,7 @@ def _scope(
                 f"talk to the deal owner{owner}"
             )
             severity: Severity = "error" if infeasible else "warning"
-            yield Unplaced(doc.file, partial(doc.where, at), msg, severity)
+            yield Unplaced(doc.file, _at(doc, *at), msg, severity)
 
 
 def _at(doc: Document, *path: str | int) -> Callable[[], tuple[int, int]]:
