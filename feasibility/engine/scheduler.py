@@ -14,7 +14,7 @@ of the free capacity to evaluate thousands of candidate orders.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from feasibility.engine.state import CapacityState
@@ -23,6 +23,9 @@ from feasibility.engine.timeline import EPS, Stock
 
 FIXED, EFFORT, WAIT = 0, 1, 2
 """Task kinds: fixed work (``days`` + ``uses``), effort work, a wait."""
+
+ShortKey = tuple[int, object]
+"""(id of a task's working days, its need): a fixed task's uses, or an effort's resource."""
 
 _DAYS_CACHE: dict[tuple[int, ...], tuple[tuple[tuple[bool, ...], ...], WorkDays]] = {}
 _DAYS_CACHE_SIZE = 4096
@@ -211,13 +214,15 @@ def decode(
     *,
     take_materials: bool = True,
     record: bool = False,
+    short: Mapping[ShortKey, dict[int, int]] | None = None,
 ) -> Decoded:
     """Place the tasks in ``order``, each at its earliest feasible start (SPEC rules).
 
     ``free`` (capacity per resource per day index) and, with ``take_materials``, the
     stocks are changed. A task whose predecessor is not placed, whose materials never
     arrive or that does not fit within the grid is left out (start -1). With ``record``,
-    every day's amount is kept for the placements.
+    every day's amount is kept for the placements. ``short`` (``short_days`` of a free
+    capacity that ``free`` is a copy of) lets the scans start past the days known full.
     """
     n = len(c.kind)
     ndays = c.ndays
@@ -231,7 +236,8 @@ def decode(
     # Free capacity only falls during a decode, so a day once found short for a given
     # need stays short: per (calendar, need) the positions known short, each pointing
     # on towards the next candidate (see ``_skip``), so scans jump past full days.
-    full: dict[tuple[int, object], dict[int, int]] = {}
+    full: dict[ShortKey, dict[int, int]] = {}
+    seeds = short or {}
     for t in order:
         est = release[lines[t]]
         ok = True
@@ -269,7 +275,7 @@ def decode(
                 r0, u0 = us[0]
                 fr0 = free[r0]
                 need = u0 - EPS
-                bad = full.setdefault((id(cal), us), {})
+                bad = _known(full, seeds, (id(cal), us))
                 if pos in bad:
                     pos = _skip(bad, pos)
                 while pos <= last:
@@ -286,7 +292,7 @@ def decode(
                     fr0[wd[q]] -= u0
             else:
                 frs = [(free[r], u - EPS) for r, u in us]
-                bad = full.setdefault((id(cal), us), {})
+                bad = _known(full, seeds, (id(cal), us))
                 if pos in bad:
                     pos = _skip(bad, pos)
                 while pos <= last:
@@ -319,7 +325,7 @@ def decode(
             cap = c.cap[t]
             taken: list[tuple[int, str, float]] = []
             s = e = -1
-            bad = full.setdefault((id(cal), r), {})
+            bad = _known(full, seeds, (id(cal), r))
             q, nwd = pos, len(wd)
             while q < nwd:
                 if q in bad:
@@ -408,6 +414,52 @@ def place_compiled(
             out.placements[t] = Placement(t, d.start[t], d.finish[t], d.amounts[t])
     out.delivered = delivered(c, d.finish)
     return out
+
+
+def short_days(c: Compiled, free: Mapping[str, list[float]]) -> dict[ShortKey, dict[int, int]]:
+    """For each (calendar, need) of ``c``'s work, the positions in the calendar's working
+    days on which ``free`` cannot take it, each mapped to the next position that can.
+
+    Free capacity only falls during a decode, so a day short in ``free`` is short in
+    every decode of a copy of it: ``decode`` starts from these instead of finding them
+    again on every schedule (a resource booked for months is scanned once per search).
+    """
+    out: dict[ShortKey, dict[int, int]] = {}
+    for t, k in enumerate(c.kind):
+        cal, us = c.calendar[t], c.uses[t]
+        if k == WAIT:
+            continue
+        key: ShortKey = (id(cal), us) if k == FIXED else (id(cal), us[0][0])
+        if key in out:
+            continue
+        wd = cal.days
+        if k == EFFORT:
+            fr = free[us[0][0]]
+            short = [q for q, d in enumerate(wd) if fr[d] <= EPS]
+        else:
+            each = [_below(wd, free[r], u - EPS) for r, u in us]
+            short = each[0] if len(each) == 1 else sorted(set().union(*each))
+        bad: dict[int, int] = {}
+        for q in reversed(short):
+            bad[q] = bad.get(q + 1, q + 1)
+        out[key] = bad
+    return out
+
+
+def _below(wd: list[int], fr: list[float], need: float) -> list[int]:
+    """Positions of ``wd`` whose day has less than ``need`` free in ``fr``."""
+    return [q for q, d in enumerate(wd) if fr[d] < need]
+
+
+def _known(
+    full: dict[ShortKey, dict[int, int]], seeds: Mapping[ShortKey, dict[int, int]], key: ShortKey
+) -> dict[int, int]:
+    """This decode's table of short positions for ``key``, started from ``seeds``."""
+    bad = full.get(key)
+    if bad is None:
+        seed = seeds.get(key)
+        bad = full[key] = {} if seed is None else dict(seed)
+    return bad
 
 
 def _skip(bad: dict[int, int], p: int) -> int:

@@ -40,6 +40,7 @@ from feasibility.engine.scheduler import (
     decode,
     delivered,
     place_compiled,
+    short_days,
 )
 from feasibility.engine.state import CapacityState
 from feasibility.engine.tasks import Job
@@ -213,6 +214,7 @@ class Evaluator:
         self.due = due
         self.materials = sorted(materials)
         self.base = {r: state.free[r] for r in c.resources}
+        self.short = short_days(c, self.base)
         self.left = budget
 
     def spend(self) -> None:
@@ -235,7 +237,7 @@ class Evaluator:
         """Decode ``order`` forward (one schedule of the budget)."""
         self.spend()
         free, stocks = self.scratch()
-        d = decode(self.c, free, stocks, order, self.release)
+        d = decode(self.c, free, stocks, order, self.release, short=self.short)
         lines = delivered(self.c, d.finish)
         spread = sum(d.finish)
         return Candidate(order, _score(lines, self.due), spread, d.start, d.finish)
