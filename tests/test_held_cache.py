@@ -4,7 +4,7 @@ stale, corrupt or unwritable, byte for byte."""
 from __future__ import annotations
 
 import datetime as dt
-import json
+import marshal
 import os
 import shutil
 from pathlib import Path
@@ -15,6 +15,8 @@ from feasibility.store.held_cache import cache_file, read_held
 from feasibility.workspace import read_capacity
 from tests.conftest import AS_OF, CliRunner, repository_copy
 
+DAY = AS_OF.toordinal() + 1
+"""A working day after the check date, as the cache writes days (an ordinal)."""
 DEALS = ["examples/on-time.yaml", "examples/at-risk.yaml"]
 """Checked in each case; the first case adds a late deal, whose offers re-plan on more
 generous models."""
@@ -88,10 +90,31 @@ def test_a_cache_with_forged_totals_but_the_wrong_stamp_is_ignored(
     folder = tmp_path / "cache"
     want = _check(cli, repo, folder)
     path = _cache(repo, folder)
-    data = json.loads(path.read_text())
+    data = marshal.loads(path.read_bytes())
     data["stamp"]["capacity"] = "0" * 64
-    data["held"]["amounts"] = {"install-crew": [[d, 99.0] for d in range(739000, 739400)]}
-    path.write_text(json.dumps(data))
+    data["held"]["amounts"] = {"install-crew": (tuple(range(739000, 739400)), (99.0,) * 400)}
+    path.write_bytes(marshal.dumps(data))
+    assert _check(cli, repo, folder) == want
+
+
+@pytest.mark.parametrize(
+    "held",
+    [
+        {"amounts": {"install-crew": ((str(DAY),), (1.0,))}},
+        {"amounts": {"install-crew": ((DAY,), ("1.0",))}},
+        {"amounts": {"install-crew": ((DAY, DAY + 1), (1.0,))}},
+        {"takes": [(DAY, "cable-drum")]},
+    ],
+)
+def test_a_cache_with_the_right_stamp_but_values_of_the_wrong_type_is_a_miss(
+    cli: CliRunner, repo: Path, tmp_path: Path, held: dict[str, object]
+) -> None:
+    folder = tmp_path / "cache"
+    want = _check(cli, repo, folder)
+    path = _cache(repo, folder)
+    data = marshal.loads(path.read_bytes())
+    data["held"].update(held)
+    path.write_bytes(marshal.dumps(data))
     assert _check(cli, repo, folder) == want
 
 

@@ -9,7 +9,6 @@ from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 from feasibility.engine.held import (
-    HeldSummary,
     HeldTotals,
     Misfit,
     Pending,
@@ -18,6 +17,7 @@ from feasibility.engine.held import (
     load_misfits,
     paused_gc,
     plan_load,
+    stops_counting,
     take_pending,
     take_totals,
 )
@@ -77,7 +77,8 @@ def build_plan(
         return plan
     pending: Pending = {}
     takes: list[tuple[int, str, float]] = []
-    summaries: list[HeldSummary] = []
+    ids: set[str] = set()
+    outlive: list[tuple[int, int]] = []
     shared = _Shared(plan)
     with paused_gc():
         for deal in booking_order(bookings):
@@ -85,31 +86,35 @@ def build_plan(
             outcome = place_booking(plan, deal, pending, force=force, takes=takes, shared=shared)
             plan.bookings.append(outcome)
             if outcome.counted and outcome.plan is not None:
-                summaries.append(_summary(deal, outcome.plan, as_of))
+                ids.add(deal.id)
+                outlive += _outlives(deal, outcome.plan)
     totals = None
     if all(o.status in ("held", "none") for o in plan.bookings):
         start = as_of.toordinal()
         amounts = {r: {start + i: a for i, a in days.items()} for r, days in pending.items()}
-        totals = HeldTotals(as_of, amounts, takes, summaries)
+        totals = HeldTotals(as_of, amounts, takes, frozenset(ids), outlive)
     take_pending(state, pending)
     plan.held = totals
     return plan
 
 
-def _summary(deal: Deal, plan: HeldPlan, as_of: dt.date) -> HeldSummary:
+def _outlives(deal: Deal, plan: HeldPlan) -> list[tuple[int, int]]:
+    """(first day ``deal`` no longer counts, last day ``plan`` takes anything) as date
+    ordinals, when the plan goes on after that day (see ``HeldTotals.outlive``)."""
     days = [d for s in plan.steps for d in s.days] + [t.date for t in plan.materials]
     hold = deal.booking.hold_until if deal.booking else None
-    last = max(days, default=as_of)
-    return HeldSummary(deal.id, hold, tuple(ln.due for ln in deal.lines), last)
+    stop = stops_counting(hold, [ln.due for ln in deal.lines])
+    if stop is None or not days or max(days) < stop:
+        return []
+    return [(stop.toordinal(), max(days).toordinal())]
 
 
 def counts(deal: Deal, as_of: dt.date) -> bool:
     """Whether a booking takes capacity on ``as_of``: not an expired hold, and some line
     is due on or after it (or has no due date)."""
     hold = deal.booking.hold_until if deal.booking else None
-    if hold is not None and hold < as_of:
-        return False
-    return any(line.due is None or line.due >= as_of for line in deal.lines)
+    stop = stops_counting(hold, [line.due for line in deal.lines])
+    return stop is None or as_of < stop
 
 
 class _Shared:

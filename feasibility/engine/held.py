@@ -13,7 +13,7 @@ import contextlib
 import datetime as dt
 import gc
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from feasibility import wording
@@ -114,16 +114,14 @@ Pending = dict[str, dict[int, float]]
 booking order (see ``HeldTotals``)."""
 
 
-@dataclass(frozen=True)
-class HeldSummary:
-    """What decides whether a booking counts on a later check date, and until when its
-    plan takes anything."""
-
-    id: str
-    hold_until: dt.date | None
-    dues: tuple[dt.date | None, ...]
-    last: dt.date
-    """The last day its plan holds a resource or takes material."""
+def stops_counting(hold_until: dt.date | None, dues: Sequence[dt.date | None]) -> dt.date | None:
+    """The first check date on which a booking no longer counts (``commitments.counts``):
+    the day after its hold expires, or after its last due date when every line has one
+    (None: it always counts)."""
+    ends = [] if hold_until is None else [hold_until]
+    if None not in dues:
+        ends.append(max((d for d in dues if d is not None), default=dt.date.min))
+    return min(ends) + dt.timedelta(days=1) if ends else None
 
 
 @dataclass(frozen=True)
@@ -143,18 +141,18 @@ class HeldTotals:
     """Resource -> date ordinal -> amount."""
     takes: list[tuple[int, str, float]]
     """(date ordinal, material, quantity), in booking order."""
-    bookings: list[HeldSummary]
+    ids: frozenset[str]
+    """Every counted booking's id."""
+    outlive: list[tuple[int, int]]
+    """(first day it no longer counts, last day its plan holds or takes anything), date
+    ordinals, of each counted booking whose plan goes on after it stops counting."""
 
     def usable_on(self, day: dt.date) -> bool:
         """Whether these totals are the bookings' load on check date ``day``."""
         if day < self.as_of:
             return False
-        for b in self.bookings:
-            expired = b.hold_until is not None and b.hold_until < day
-            done = all(d is not None and d < day for d in b.dues)
-            if (expired or done) and b.last >= day:
-                return False
-        return True
+        o = day.toordinal()
+        return not any(stop <= o <= last for stop, last in self.outlive)
 
 
 def take_pending(state: CapacityState, pending: Pending) -> None:

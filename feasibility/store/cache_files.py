@@ -26,13 +26,14 @@ def cache_folder() -> Path | None:
     return Path(folder) if folder else None
 
 
-def replace_quietly(path: Path, text: str) -> None:
-    """Write ``text`` to a cache file atomically (a temporary file renamed over it); a
-    folder that cannot be written is no error: a cache is only ever a shortcut."""
+def replace_quietly(path: Path, content: str | bytes) -> None:
+    """Write ``content`` (text as UTF-8) to a cache file atomically (a temporary file
+    renamed over it); a folder that cannot be written is no error: a cache is only ever a
+    shortcut."""
     temp = path.with_name(f".{path.name}.tmp-{secrets.token_hex(8)}")
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_text(text, encoding="utf-8")
+        temp.write_bytes(content.encode() if isinstance(content, str) else content)
         temp.replace(path)
     with contextlib.suppress(OSError):
         temp.unlink(missing_ok=True)
