@@ -67,7 +67,8 @@ def extra_capacity(case: LineCase, bottleneck: str | None) -> list[Offer]:
 
     def ok(grains: dict[str, int]) -> bool:
         extra = {r: k * step[r] for r, k in grains.items() if k > 0}
-        return meets(with_extra(case.plan, extra, lo, due), case.deal, case.on_due, PROBE_BUDGET)
+        plan = with_extra(case.plan, extra, lo, due)
+        return meets(plan, case.deal, case.on_due, PROBE_BUDGET, case.basis)
 
     def varying(base: dict[str, int], r: str) -> Callable[[int], bool]:
         return lambda k: ok({**base, r: k})
@@ -93,7 +94,7 @@ def _latest_start(case: LineCase, grains: dict[str, int], step: dict[str, float]
 
     def ok(lo: int) -> bool:
         moved = with_extra(case.plan, extra, lo, case.due)
-        return meets(moved, case.deal, case.on_due, PROBE_BUDGET)
+        return meets(moved, case.deal, case.on_due, PROBE_BUDGET, case.basis)
 
     return largest(case.release, case.due + 1, ok)
 

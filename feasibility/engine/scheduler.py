@@ -27,6 +27,10 @@ FIXED, EFFORT, WAIT = 0, 1, 2
 ShortKey = tuple[int, object]
 """(id of a task's working days, its need): a fixed task's uses, or an effort's resource."""
 
+_SHORT_CACHE: dict[ShortKey, tuple[WorkDays, dict[str, list[float]], dict[int, int]]] = {}
+"""``short_days`` tables: key -> (its calendar, the free capacity it was found in, table)."""
+_SHORT_CACHE_SIZE = 512
+
 _DAYS_CACHE: dict[tuple[int, ...], tuple[tuple[tuple[bool, ...], ...], WorkDays]] = {}
 _DAYS_CACHE_SIZE = 4096
 
@@ -423,6 +427,9 @@ def short_days(c: Compiled, free: Mapping[str, list[float]]) -> dict[ShortKey, d
     Free capacity only falls during a decode, so a day short in ``free`` is short in
     every decode of a copy of it: ``decode`` starts from these instead of finding them
     again on every schedule (a resource booked for months is scanned once per search).
+    The tables are kept (``_SHORT_CACHE``) with the free capacity they were found in, and
+    used again for free capacity equal to it (the probes of counter-offers change only a
+    few resources).
     """
     out: dict[ShortKey, dict[int, int]] = {}
     for t, k in enumerate(c.kind):
@@ -431,6 +438,11 @@ def short_days(c: Compiled, free: Mapping[str, list[float]]) -> dict[ShortKey, d
             continue
         key: ShortKey = (id(cal), us) if k == FIXED else (id(cal), us[0][0])
         if key in out:
+            continue
+        names = [r for r, _ in us]
+        hit = _SHORT_CACHE.get(key)
+        if hit is not None and all(hit[1][r] == free[r] for r in names):
+            out[key] = hit[2]
             continue
         wd = cal.days
         if k == EFFORT:
@@ -443,6 +455,10 @@ def short_days(c: Compiled, free: Mapping[str, list[float]]) -> dict[ShortKey, d
         for q in reversed(short):
             bad[q] = bad.get(q + 1, q + 1)
         out[key] = bad
+        if len(_SHORT_CACHE) >= _SHORT_CACHE_SIZE:
+            _SHORT_CACHE.clear()
+        # The calendar is kept alive with the entry, so its id cannot be reused meanwhile.
+        _SHORT_CACHE[key] = (cal, {r: list(free[r]) for r in names}, bad)
     return out
 
 

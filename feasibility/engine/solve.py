@@ -53,11 +53,31 @@ def unlimited_bound(plan: Plan, prepared: Prepared) -> Outcome:
     )
 
 
+@dataclass(frozen=True)
+class Basis:
+    """What scheduling a prepared deal on a plan starts from and that does not depend on
+    the free capacity: the compiled job and the unlimited-capacity bound. It serves every
+    plan that differs from the one it was made on in free capacity alone (the same
+    model, day grid, calendars and stock: ``trial.with_extra``)."""
+
+    prepared: Prepared
+    compiled: Compiled
+    lower: Outcome
+
+    @staticmethod
+    def of(plan: Plan, prepared: Prepared) -> Basis:
+        """The basis of ``prepared`` on ``plan``."""
+        return Basis(
+            prepared, compile_job(prepared.job, plan.state), unlimited_bound(plan, prepared)
+        )
+
+
 def schedule_deal(
     plan: Plan,
     prepared: Prepared,
     budget: int | None = None,
     enough: Callable[[Outcome], bool] | None = None,
+    basis: Basis | None = None,
 ) -> Scheduled:
     """The deal's best schedule, its lower bound and what is proven.
 
@@ -65,10 +85,14 @@ def schedule_deal(
     ``search_schedules``) and stops early at the bound, or when ``enough`` says so. With
     the default budget, unless ``enough`` accepted the answer or every line is proven,
     the exact stage then runs with the policy's ``exact_work``; a budget given (a probe)
-    is the search alone.
+    is the search alone, and its lines are proven by the unlimited bound only (the energy
+    bound is not worked out). ``basis``: ``Basis.of(plan, prepared)``, when the caller
+    has it (for a plan that differs from it in free capacity alone).
     """
     job = prepared.job
-    lower = unlimited_bound(plan, prepared)
+    if basis is None:
+        basis = Basis.of(plan, prepared)
+    lower, c = basis.lower, basis.compiled
 
     def settled(out: Outcome) -> bool:
         return out.delivered == lower.delivered or (enough is not None and enough(out))
@@ -76,10 +100,9 @@ def schedule_deal(
     state = plan.state.fork(used_resources(job), used_materials(job))
     tries = plan.model.policy.search_schedules if budget is None else budget
     # The fork shares the plan's calendars, so one compiled job serves the search too.
-    c = compile_job(job, plan.state)
     out = search(job, state, prepared.release, prepared.due, tries, enough=settled, compiled=c)
     order: tuple[int, ...] | None = decoding_order(out, len(c.kind))
-    bounds = _bounds(c, plan, lower)
+    bounds = list(lower.delivered) if budget is not None else _bounds(c, plan, lower)
     proven = [d is not None and d == b for d, b in zip(out.delivered, bounds, strict=True)]
     work = plan.model.policy.exact_work
     if all(proven) or (enough is not None and enough(out)) or work <= 0 or budget is not None:

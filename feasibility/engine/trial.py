@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from feasibility.engine.commitments import build_plan
 from feasibility.engine.plan import Plan, Prepared, prepare
 from feasibility.engine.result import LineResult
 from feasibility.engine.scheduler import Outcome
-from feasibility.engine.solve import schedule_deal
+from feasibility.engine.solve import Basis, schedule_deal
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal, DealLine
 
@@ -89,13 +90,23 @@ class LineCase:
         """Working days of ``resource`` from day index ``lo`` to the line's due date."""
         return sum(self.plan.resources[resource].works[max(lo, 0) : self.due + 1])
 
+    @cached_property
+    def basis(self) -> Basis:
+        """The deal as checked, compiled with its unlimited bound, on this plan: probes on
+        plans with more free capacity (``with_extra``) start from it."""
+        return Basis.of(self.plan, self.prepared)
+
     def meets(self, deal: Deal, targets: Targets, *, probe: bool = False) -> bool:
         """Whether ``deal`` meets ``targets`` on this plan (a probe, or the full search)."""
         return meets(self.plan, deal, targets, PROBE_BUDGET if probe else None)
 
 
 def delivered(
-    plan: Plan, deal: Deal, targets: Targets, budget: int | None = None
+    plan: Plan,
+    deal: Deal,
+    targets: Targets,
+    budget: int | None = None,
+    basis: Basis | None = None,
 ) -> list[int | None]:
     """Day index each line of ``deal`` is delivered on (None: not scheduled).
 
@@ -107,9 +118,10 @@ def delivered(
     ``budget`` (a verification, not a probe), a search that does not settle goes on to the
     exact stage as `check` does, without the targets: what it finds is what `check` of
     ``deal`` finds, since a schedule forced to meet the targets need not be the one SPEC's
-    objective prefers.
+    objective prefers. ``basis``: ``deal``'s on a plan that ``plan`` differs from in free
+    capacity alone (``LineCase.basis``).
     """
-    prepared = prepare(plan, deal)
+    prepared = prepare(plan, deal) if basis is None else basis.prepared
     by_job = {j: targets[n] for j, n in enumerate(prepared.lines) if n in targets}
     single = len(prepared.lines) == 1
     on_due = all(prepared.due[j] == day for j, day in by_job.items())
@@ -122,16 +134,22 @@ def delivered(
             return True
         return on_due and None not in out.delivered and _meets(out.delivered, due)
 
-    out = schedule_deal(plan, prepared, budget, enough=settled).out
+    out = schedule_deal(plan, prepared, budget, enough=settled, basis=basis).out
     dates: list[int | None] = [None] * len(deal.lines)
     for j, n in enumerate(prepared.lines):
         dates[n] = out.delivered[j]
     return dates
 
 
-def meets(plan: Plan, deal: Deal, targets: Targets, budget: int | None = None) -> bool:
+def meets(
+    plan: Plan,
+    deal: Deal,
+    targets: Targets,
+    budget: int | None = None,
+    basis: Basis | None = None,
+) -> bool:
     """True when every target line of ``deal`` is delivered by its target day."""
-    return _meets(delivered(plan, deal, targets, budget), targets)
+    return _meets(delivered(plan, deal, targets, budget, basis), targets)
 
 
 def _meets(dates: list[int | None], targets: Mapping[int, int | None]) -> bool:
