@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from feasibility.engine.diagnose import free_in_window, line_demand, line_resources, total_unit
 from feasibility.engine.result import ExtraCapacity, Offer
+from feasibility.engine.timeline import EPS
 from feasibility.engine.trial import (
     PROBE_BUDGET,
     LineCase,
@@ -60,10 +61,15 @@ def extra_capacity(case: LineCase, bottleneck: str | None) -> list[Offer]:
     top = {r: max(1, math.ceil(min(demand[r], peak(case, r)) / step[r])) for r in used}
     # Fewer grains than this cannot hold the line's work on r inside the window at all.
     floor: dict[str, int] = {}
+    lacking: set[str] = set()
+    """Resources with less free in the window than the line's work on them: a probe that
+    adds capacity to other resources only cannot make the due date."""
     for r in used:
         days = max(1, sum(case.plan.resources[r].works[lo : due + 1]))
-        short = (demand[r] - free_in_window(case.plan, r, lo, due)) / days
-        floor[r] = math.ceil(short / step[r]) - 1
+        short = demand[r] - free_in_window(case.plan, r, lo, due)
+        floor[r] = math.ceil(short / days / step[r]) - 1
+        if short > EPS * days:
+            lacking.add(r)
 
     def ok(grains: dict[str, int]) -> bool:
         extra = {r: k * step[r] for r, k in grains.items() if k > 0}
@@ -73,7 +79,7 @@ def extra_capacity(case: LineCase, bottleneck: str | None) -> list[Offer]:
     def varying(base: dict[str, int], r: str) -> Callable[[int], bool]:
         return lambda k: ok({**base, r: k})
 
-    singles = [r for r in order if ok({r: top[r]})]
+    singles = [r for r in order if not lacking - {r} and ok({r: top[r]})]
     found = [{r: smallest(max(floor[r], 0), top[r], varying({}, r))} for r in singles]
     if not singles and len(used) > 1 and ok(top):
         grains = dict(top)

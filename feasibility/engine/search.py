@@ -249,7 +249,7 @@ def search(
     release: Sequence[int],
     due: Sequence[int | None],
     budget: int,
-    enough: Callable[[Outcome], bool] | None = None,
+    enough: Callable[[list[int | None]], bool] | None = None,
     *,
     in_place: bool = False,
     compiled: Compiled | None = None,
@@ -258,7 +258,7 @@ def search(
     """The best of up to ``budget`` candidate schedules; ``state`` takes the winner's load.
 
     Stops early when ``enough`` says a candidate cannot be improved (it is asked about
-    each new best candidate, fully placed). The winner is placed on copies of the
+    each new best candidate's delivery day index per line). The winner is placed on copies of the
     free-capacity lists and stocks it changes, which then replace ``state``'s; with
     ``in_place``, on ``state``'s own (the same values, for a caller whose lists and
     stocks nothing else refers to). ``compiled``: ``compile_job(job, state)``, and
@@ -271,9 +271,8 @@ def search(
     if budget <= 1:
         order = _first_order(c, due, tail)
     else:
-        resources, materials = used_resources(job), used_materials(job)
-        ev = Evaluator(c, state, release, due, materials, budget)
-        run = _Run(c, ev, state, release, due, resources, materials, enough)
+        ev = Evaluator(c, state, release, due, used_materials(job), budget)
+        run = _Run(c, ev, release, due, enough)
         with contextlib.suppress(BudgetSpentError):
             run.go(tail)
         assert run.best is not None
@@ -337,16 +336,12 @@ class _Run:
         self,
         c: Compiled,
         ev: Evaluator,
-        state: CapacityState,
         release: Sequence[int],
         due: Sequence[int | None],
-        resources: set[str],
-        materials: set[str],
-        enough: Callable[[Outcome], bool] | None,
+        enough: Callable[[list[int | None]], bool] | None,
     ) -> None:
-        self.c, self.ev, self.state = c, ev, state
+        self.c, self.ev = c, ev
         self.release, self.due = release, due
-        self.resources, self.materials = resources, materials
         self.enough = enough
         self.best: Candidate | None = None
         self.rng = random.Random(SEED)
@@ -357,11 +352,8 @@ class _Run:
         if self.best is not None and cand.score >= self.best.score:
             return
         self.best = cand
-        if self.enough is not None:
-            fork = self.state.fork(self.resources, self.materials)
-            out = place_compiled(self.c, fork, cand.order, self.release)
-            if self.enough(out):
-                raise DoneError
+        if self.enough is not None and self.enough(delivered(self.c, cand.finish)):
+            raise DoneError
         if self._optimal(cand):
             raise DoneError
 

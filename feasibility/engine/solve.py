@@ -76,26 +76,27 @@ def schedule_deal(
     plan: Plan,
     prepared: Prepared,
     budget: int | None = None,
-    enough: Callable[[Outcome], bool] | None = None,
+    enough: Callable[[list[int | None]], bool] | None = None,
     basis: Basis | None = None,
 ) -> Scheduled:
     """The deal's best schedule, its lower bound and what is proven.
 
     The search tries ``budget`` candidate schedules (default: the policy's
-    ``search_schedules``) and stops early at the bound, or when ``enough`` says so. With
-    the default budget, unless ``enough`` accepted the answer or every line is proven,
-    the exact stage then runs with the policy's ``exact_work``; a budget given (a probe)
-    is the search alone, and its lines are proven by the unlimited bound only (the energy
-    bound is not worked out). ``basis``: ``Basis.of(plan, prepared)``, when the caller
-    has it (for a plan that differs from it in free capacity alone).
+    ``search_schedules``) and stops early at the bound, or when ``enough`` says so of a
+    schedule's delivery days (per line). With the default budget, unless ``enough``
+    accepted the answer or every line is proven, the exact stage then runs with the
+    policy's ``exact_work``. A budget given (a probe) is the search alone, and its lines
+    are proven by the unlimited bound only (the energy bound is not worked out).
+    ``basis``: ``Basis.of(plan, prepared)``, when the caller has it (for a plan that
+    differs from it in free capacity alone).
     """
     job = prepared.job
     if basis is None:
         basis = Basis.of(plan, prepared)
     lower, c = basis.lower, basis.compiled
 
-    def settled(out: Outcome) -> bool:
-        return out.delivered == lower.delivered or (enough is not None and enough(out))
+    def settled(days: list[int | None]) -> bool:
+        return days == lower.delivered or (enough is not None and enough(days))
 
     state = plan.state.fork(used_resources(job), used_materials(job))
     tries = plan.model.policy.search_schedules if budget is None else budget
@@ -105,7 +106,12 @@ def schedule_deal(
     bounds = list(lower.delivered) if budget is not None else _bounds(c, plan, lower)
     proven = [d is not None and d == b for d, b in zip(out.delivered, bounds, strict=True)]
     work = plan.model.policy.exact_work
-    if all(proven) or (enough is not None and enough(out)) or work <= 0 or budget is not None:
+    if (
+        all(proven)
+        or (enough is not None and enough(out.delivered))
+        or work <= 0
+        or budget is not None
+    ):
         return Scheduled(out, lower, bounds, proven, list(proven), order)
     for j, d in enumerate(out.delivered):
         if not proven[j] and d is not None:

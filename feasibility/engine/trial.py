@@ -18,7 +18,6 @@ from functools import cached_property
 from feasibility.engine.commitments import build_plan
 from feasibility.engine.plan import Plan, Prepared, prepare
 from feasibility.engine.result import LineResult
-from feasibility.engine.scheduler import Outcome
 from feasibility.engine.solve import Basis, schedule_deal
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal, DealLine
@@ -127,12 +126,12 @@ def delivered(
     on_due = all(prepared.due[j] == day for j, day in by_job.items())
     due = dict(enumerate(prepared.due))
 
-    def settled(out: Outcome) -> bool:
-        if not _meets(out.delivered, by_job):
+    def settled(days: list[int | None]) -> bool:
+        if not _meets(days, by_job):
             return False
         if single:
             return True
-        return on_due and None not in out.delivered and _meets(out.delivered, due)
+        return on_due and None not in days and _meets(days, due)
 
     out = schedule_deal(plan, prepared, budget, enough=settled, basis=basis).out
     dates: list[int | None] = [None] * len(deal.lines)
