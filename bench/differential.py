@@ -6,8 +6,9 @@ calendars, capacity changes, reservations, a material with receipts and replenis
 effort / fixed / wait steps, ``after``, ``per: line``, notice, deal start, due dates),
 checks each deal through the engine's public API as ``bench.j30`` does (``build_plan``
 then ``check_deal``), solves the same problem with ``bench.exact_peer`` and compares the
-per-line dates by the peer's lexicographic objective (total lateness in calendar days,
-then the latest line delivery, then the sum of line deliveries).
+per-line dates by the peer's lexicographic objective (lines late, total lateness in
+calendar days, then the latest line delivery, then the sum of line deliveries, then the
+deliveries weighted by due order, README's tie-break).
 
 A valid engine schedule can never beat a proven peer optimum: a case where it does is a
 bug (of the engine or of the peer) and is printed in full, with the generated files, both
@@ -226,7 +227,7 @@ class Compared:
     case: Case
     engine_dates: tuple[dt.date | None, ...]
     peer: exact_peer.PeerResult
-    engine_objective: tuple[int, int, int, int] | None
+    engine_objective: tuple[int, int, int, int, int] | None
     outcome: str
     """identical, tie (same objective, other dates), later, earlier (peer proven: a bug),
     better_than_unproven, engine_none, peer_none."""
@@ -493,7 +494,8 @@ def section(fig: Figures, command: str) -> list[str]:
         "one or two lines) and checks each deal with the engine's public API; `bench/",
         "exact_peer.py` models the same problem from SPEC's text with CP-SAT, written without",
         "the engine's scheduling code, and solves it to optimality (SPEC's objective: fewest",
-        "late lines, least lateness, earliest full delivery, smallest sum of line days).",
+        "late lines, least lateness, earliest full delivery, smallest sum of line days; then",
+        "README's tie-break, lines due sooner delivered sooner).",
         "Every schedule of both is checked against the rules.",
         "",
         *render(fig, command).splitlines()[2:],

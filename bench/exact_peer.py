@@ -29,7 +29,9 @@ folder). The grain is one calendar day, day 0 the check date.
   day, less every take on or before it, stays >= 0.
 - Objective, lexicographic as one weighted sum: lines late, then total lateness in
   calendar days over the lines with a due date, then the latest line delivery (the
-  makespan), then the sum of the lines' delivery days.
+  makespan), then the sum of the lines' delivery days, then (README, "How the schedule
+  is found") the delivery days weighted by due order: of n lines, the one due first
+  weighs n, the next n - 1, ..., lines without a due date last, equal dues in deal order.
 
 Amounts are scaled by the smallest power of two that makes every amount whole (with
 whole data an integral split exists whenever a fractional one does). Start and finish
@@ -450,7 +452,7 @@ class PeerResult:
     proven: bool
     """True when CP-SAT proved the objective optimal (or that no schedule exists)."""
     dates: tuple[dt.date | None, ...]
-    objective: tuple[int, int, int, int] | None
+    objective: tuple[int, int, int, int, int] | None
     schedule: tuple[PeerStep, ...]
     seconds: float
     horizon: int
@@ -458,18 +460,30 @@ class PeerResult:
     notes: tuple[str, ...] = field(default=())
 
 
+def due_order_weights(dues: Sequence[int | None]) -> list[int]:
+    """Each line's weight in the last term (dues as day indexes): n for the line due
+    first, down to 1; lines without a due date after those with one, equal dues in deal
+    order."""
+    ranked = sorted(range(len(dues)), key=lambda n: (dues[n] is None, dues[n] or 0, n))
+    weight = {n: len(dues) - k for k, n in enumerate(ranked)}
+    return [weight[n] for n in range(len(dues))]
+
+
 def objective(
     as_of: dt.date, dues: Sequence[dt.date | None], dates: Sequence[dt.date | None]
-) -> tuple[int, int, int, int] | None:
-    """(lines late, total lateness in calendar days, latest delivery, sum of deliveries)
-    in day indexes from ``as_of``; None when a line has no date."""
+) -> tuple[int, int, int, int, int] | None:
+    """(lines late, total lateness in calendar days, latest delivery, sum of deliveries,
+    deliveries weighted by due order) in day indexes from ``as_of``; None when a line has
+    no date."""
     if any(d is None for d in dates):
         return None
     idx = [(d - as_of).days for d in dates if d is not None]
     days_late = [
         (d - due).days for d, due in zip(dates, dues, strict=True) if d and due and d > due
     ]
-    return len(days_late), sum(days_late), max(idx), sum(idx)
+    due_idx = [None if u is None else (u - as_of).days for u in dues]
+    weighted = sum(w * i for w, i in zip(due_order_weights(due_idx), idx, strict=True))
+    return len(days_late), sum(days_late), max(idx), sum(idx), weighted
 
 
 def solve_problem(p: Problem, time_limit: float = 60.0) -> PeerResult:
@@ -579,10 +593,19 @@ def solve_problem(p: Problem, time_limit: float = 60.0) -> PeerResult:
         count.append(is_late)
     makespan = m.new_int_var(0, h - 1, "makespan")
     m.add_max_equality(makespan, deliver)
-    w_make = p.nlines * h + 1
+    weights = due_order_weights(p.due)
+    w_sum = sum(weights) * h + 1
+    w_make = w_sum * (p.nlines * h + 1)
     w_late = w_make * (h + 1)
     w_count = w_late * (p.nlines * (h + 1) + 1)
-    m.minimize(w_count * sum(count) + w_late * sum(late) + w_make * makespan + sum(deliver))
+    ordered = sum(w * dv for w, dv in zip(weights, deliver, strict=True))
+    m.minimize(
+        w_count * sum(count)
+        + w_late * sum(late)
+        + w_make * makespan
+        + w_sum * sum(deliver)
+        + ordered
+    )
     solver = cp.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = SEED

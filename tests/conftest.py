@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
 import shutil
@@ -19,9 +20,11 @@ AS_OF = dt.date(2026, 11, 23)
 
 os.environ["FEASIBILITY_TODAY"] = AS_OF.isoformat()
 os.environ["FEASIBILITY_CACHE_DIR"] = tempfile.mkdtemp(prefix="feasibility-test-cache-")
+atexit.register(shutil.rmtree, os.environ["FEASIBILITY_CACHE_DIR"], ignore_errors=True)
 """Every test runs on AS_OF as "today" (the default check date, `book`'s ``booked_on``),
 and so does every command a test starts: the one setting that pins the clock. The held
-load cache goes to a folder of the run's own, never the user's."""
+load cache goes to a folder of the run's own (each test process's, removed when it
+ends), never the user's."""
 
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from hypothesis import given
 
 from feasibility.engine.check import check_deal, check_deals
 from feasibility.engine.commitments import build_plan
 from feasibility.engine.plan import prepare
 from feasibility.engine.result import DealResult
+from feasibility.engine.scheduler import Outcome
+from feasibility.engine.search import due_weights, objective
 from feasibility.engine.solve import schedule_deal
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal
@@ -90,6 +93,50 @@ def test_the_earliest_full_delivery_comes_before_the_sum_of_dates() -> None:
     result = check(model, d, dt.date(2027, 6, 3))
     assert result.earliest == dt.date(2027, 6, 8)
     assert all(ln.proven for ln in result.lines)
+
+
+def one_at_a_time(*dues: str | None) -> tuple[CapacityFile, Deal]:
+    """Two lines of one fixed step of 2 days that each hold the only crew: one after the
+    other, either way round with the same full delivery and the same sum of dates."""
+    model = capacity(
+        calendar=WEEKDAYS,
+        resources=[{"id": "crew", "per_day": 1}],
+        offerings=[{"id": "o", "steps": [{"id": "s", "days": 2, "uses": {"crew": 1}}]}],
+        policy=QUIET,
+    )
+    lines = [{"offering": "o", "quantity": 1} | ({"due": due} if due else {}) for due in dues]
+    return model, deal(*lines)
+
+
+@pytest.mark.parametrize(
+    ("dues", "first"),
+    [
+        (("2027-06-30", "2027-06-20"), 1),
+        (("2027-06-20", "2027-06-30"), 0),
+        ((None, "2027-06-30"), 1),
+        ((None, None), 0),
+        (("2027-06-20", "2027-06-20"), 0),
+    ],
+)
+def test_of_equally_good_schedules_the_line_due_sooner_is_delivered_first(
+    dues: tuple[str | None, str | None], first: int
+) -> None:
+    model, d = one_at_a_time(*dues)
+    result = check(model, d, dt.date(2027, 6, 7))  # a Monday
+    days = [ln.earliest for ln in result.lines]
+    assert days[first] == dt.date(2027, 6, 8)
+    assert days[1 - first] == dt.date(2027, 6, 10)
+
+
+def test_due_weights_rank_lines_by_due_day_then_deal_order() -> None:
+    assert due_weights([9, 3, None, 3]) == [2, 4, 1, 3]
+    assert due_weights([5]) == [1]
+
+
+def test_the_objective_prefers_the_line_due_sooner_among_equal_sums() -> None:
+    due = [20, 10]
+    sooner, later = Outcome(delivered=[4, 2]), Outcome(delivered=[2, 4])
+    assert objective(sooner, due) < objective(later, due)
 
 
 def test_each_line_is_never_before_its_lower_bound() -> None:

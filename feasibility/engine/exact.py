@@ -45,6 +45,7 @@ from feasibility.engine.scheduler import (
     Placement,
     work_days,
 )
+from feasibility.engine.search import due_weights
 from feasibility.engine.state import CapacityState
 from feasibility.engine.timeline import EPS, Stock
 
@@ -448,8 +449,8 @@ class _Builder:
 
     def objective(self) -> None:
         """Minimise, in this order: lines late, total lateness, the last line's day, the
-        sum of the lines' days (one weighted sum; each weight exceeds what the terms after
-        it can add up to)."""
+        sum of the lines' days, the lines' days weighted by due order (one weighted sum;
+        each weight exceeds what the terms after it can add up to)."""
         m, c = self.model, self.c
         lines: list[Any] = []
         late: list[Any] = []
@@ -471,10 +472,15 @@ class _Builder:
         for day in lines:
             m.add(last >= day)
         n = len(lines)
-        b = n * (w + 1) + 1
-        a = b * (w + 1)
-        count = a * (n * (w + 1) + 1)
-        m.minimize(count * sum(late) + a * sum(lateness) + b * last + sum(lines))
+        # Lines due sooner first (search.due_weights), below every other term; left out
+        # for a single line, or where the weights would not fit CP-SAT's 64-bit integers.
+        weights = due_weights(self.due) if n > 1 else [0] * n
+        d, b, a, count = _weights(n, w, sum(weights) * w + 1)
+        if count * (n + 1) * (w + 1) >= 2**62:
+            weights = [0] * n
+            d, b, a, count = _weights(n, w, 1)
+        tie = sum(k * day for k, day in zip(weights, lines, strict=True))
+        m.minimize(count * sum(late) + a * sum(lateness) + b * last + d * sum(lines) + tie)
 
     def hint(self, out: Outcome) -> None:
         """Start the search from the heuristic's schedule (its units renumbered)."""
@@ -554,6 +560,15 @@ class _Builder:
                     waits.append(MaterialWait(g, material, wanted, ready))
                 stocks[material].take(day, qty)
         return waits
+
+
+def _weights(n: int, window: int, d: int) -> tuple[int, int, int, int]:
+    """The weights of the sum of the lines' days (``d``, above the due-order term), the
+    last line's day, total lateness and lines late, for ``n`` lines within ``window``
+    days: each exceeds what the terms after it can add up to."""
+    b = d * (n * (window + 1) + 1)
+    a = b * (window + 1)
+    return d, b, a, a * (n * (window + 1) + 1)
 
 
 def solve(

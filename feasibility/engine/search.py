@@ -47,7 +47,7 @@ from feasibility.engine.tasks import Job
 from feasibility.engine.timeline import Stock
 
 Key = Callable[[int], tuple[float, ...]]
-Score = tuple[int, int, int, int, int]
+Score = tuple[int, int, int, int, int, int]
 """Lines not delivered, lines late, total lateness in days, the last line's day, the sum
 of the lines' days."""
 SEED = 20261122
@@ -84,22 +84,36 @@ def used_materials(job: Job) -> set[str]:
 def objective(out: Outcome, due: Sequence[int | None]) -> Score:
     """Smaller is better: lines not delivered, lines late, total lateness, then the whole
     deal's delivery day, then the sum of the lines' days (SPEC, "Exact dates": meet every
-    due date that can be met, then deliver everything as early as possible)."""
-    return _score(out.delivered, due)
+    due date that can be met, then deliver everything as early as possible), then the
+    lines' days weighted by due order (``due_weights``: lines due sooner, sooner)."""
+    return _score(out.delivered, due, due_weights(due))
 
 
-def _score(lines: Sequence[int | None], due: Sequence[int | None]) -> Score:
-    missing = late = total = last = dates = 0
-    for d, u in zip(lines, due, strict=True):
+def due_weights(due: Sequence[int | None]) -> list[int]:
+    """Each line's weight in the last term of the objective: the line due first weighs as
+    many as there are lines, the next one less, down to 1; lines with no due date come
+    last, and lines due the same day in deal order. Among schedules equal in every other
+    term (the same sum of days), it delivers the lines due sooner first."""
+    rank = sorted(range(len(due)), key=lambda n: (due[n] is None, due[n] or 0, n))
+    weights = [0] * len(due)
+    for k, n in enumerate(rank):
+        weights[n] = len(due) - k
+    return weights
+
+
+def _score(lines: Sequence[int | None], due: Sequence[int | None], weights: list[int]) -> Score:
+    missing = late = total = last = dates = ordered = 0
+    for d, u, w in zip(lines, due, weights, strict=True):
         if d is None:
             missing += 1
             continue
         dates += d
+        ordered += w * d
         last = max(last, d)
         if u is not None and d > u:
             late += 1
             total += d - u
-    return (missing, late, total, last, dates)
+    return (missing, late, total, last, dates, ordered)
 
 
 def serial_order(job: Job, key: Key, succs: Sequence[Sequence[int]] | None = None) -> list[int]:
@@ -212,6 +226,7 @@ class Evaluator:
         self.state = state
         self.release = release
         self.due = due
+        self.weights = due_weights(due)
         self.materials = sorted(materials)
         self.base = {r: state.free[r] for r in c.resources}
         self.short = short_days(c, self.base)
@@ -240,7 +255,7 @@ class Evaluator:
         d = decode(self.c, free, stocks, order, self.release, short=self.short)
         lines = delivered(self.c, d.finish)
         spread = sum(d.finish)
-        return Candidate(order, _score(lines, self.due), spread, d.start, d.finish)
+        return Candidate(order, _score(lines, self.due, self.weights), spread, d.start, d.finish)
 
 
 def search(
