@@ -84,7 +84,9 @@ def extra_capacity(case: LineCase, bottleneck: str | None) -> list[Offer]:
     if not singles and len(used) > 1 and ok(top):
         grains = dict(top)
         for r in [*reversed(order[1:]), order[0]]:
-            grains[r] = smallest(max(floor[r], -1), top[r], varying(grains, r))
+            # The fewest grains first: most resources of a line need none, or their floor.
+            least, probe = max(floor[r], -1) + 1, varying(grains, r)
+            grains[r] = least if least < top[r] and probe(least) else smallest(least, top[r], probe)
         found = [{r: grains[r] for r in order if grains[r] > 0}]
     offers = [
         _confirm_capacity(case, grains, step, top, _latest_start(case, grains, step))
