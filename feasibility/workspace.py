@@ -311,6 +311,25 @@ def booking_names(capacity: LoadedCapacity) -> tuple[list[str], list[Problem]]:
     return sorted(names, key=os.path.normcase), []
 
 
+def booking_stats(capacity: LoadedCapacity) -> dict[str, tuple[int, int, int]] | None:
+    """Each booking file's size, modification time (ns) and inode, by name, as one pass
+    over the folder gives them (None: the folder, or a file in it, cannot be used or
+    read; a folder that does not exist has none)."""
+    if bookings_problem(capacity, missing_ok=True) is not None:
+        return None
+    folder = capacity.bookings_dir
+    try:
+        if not folder.exists():
+            return {}
+        with os.scandir(folder) as entries:
+            stats = [
+                (e.name, e.stat(follow_symlinks=False)) for e in entries if is_booking_name(e.name)
+            ]
+    except OSError:
+        return None
+    return {n: (s.st_size, s.st_mtime_ns, s.st_ino) for n, s in stats}
+
+
 def _not_a_booking_file(path: Path) -> str | None:
     """Why ``path`` cannot be read as a booking (a symlink, a pipe or device), or None."""
     try:

@@ -19,7 +19,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import marshal
-import os
 import sys
 from collections.abc import Set
 from importlib import metadata
@@ -33,7 +32,7 @@ from feasibility.engine.plan import Plan
 from feasibility.errors import InputError
 from feasibility.models.deal import Deal
 from feasibility.store.cache_files import cache_folder, replace_quietly
-from feasibility.workspace import LoadedCapacity, booking_names, read_bookings, read_capacity
+from feasibility.workspace import LoadedCapacity, booking_stats, read_bookings, read_capacity
 
 FORMAT = 2
 """Bumped whenever what the file holds, or what it means, changes."""
@@ -54,13 +53,11 @@ def cache_file(capacity: LoadedCapacity) -> Path | None:
 
 def stamp(capacity: LoadedCapacity) -> dict[str, Any] | None:
     """What the cache must have been made from (None: the folder cannot be read)."""
-    names, problems = booking_names(capacity)
-    if problems:
+    stats = booking_stats(capacity)
+    if stats is None:
         return None
-    folder = str(capacity.bookings_dir) + os.sep
     try:
         text = capacity.path.read_bytes()
-        stats = [(n, os.lstat(folder + n)) for n in names]
         versions = [sys.version, __version__, metadata.version("holidays"), _code()]
     except (OSError, metadata.PackageNotFoundError):
         return None
@@ -68,7 +65,7 @@ def stamp(capacity: LoadedCapacity) -> dict[str, Any] | None:
         "format": FORMAT,
         "versions": versions,
         "capacity": hashlib.sha256(text).hexdigest(),
-        "bookings": [[n, s.st_size, s.st_mtime_ns, s.st_ino] for n, s in stats],
+        "bookings": stats,
     }
 
 
