@@ -2,8 +2,9 @@
 
 Plans built ``like`` another plan (shared day tables, expanded and compiled bookings),
 replans for extra capacity, the causes of `impact` with shared bookings-free plans, and
-the single-schedule search (in place, compiled job and best rates given) are compared
-with the same computation done from scratch.
+the single-schedule search (in place, compiled job and best rates given) and decodes
+started from the days known short are compared with the same computation done from
+scratch.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from typing import Any
 import pytest
 
 from bench import scale
+from feasibility.engine import scheduler
 from feasibility.engine.check import check_deals
 from feasibility.engine.commitments import build_plan
 from feasibility.engine.impact import LineImpact, LineState, causes
 from feasibility.engine.plan import Plan, prepare
-from feasibility.engine.scheduler import compile_job
+from feasibility.engine.scheduler import compile_job, decode, short_days
 from feasibility.engine.search import index_order, search, serial_order, tails
 from feasibility.engine.trial import replan
 from feasibility.engine.whatif import apply, targets, with_extra_capacity, with_receipt_moved
@@ -176,3 +178,34 @@ def test_check_offers_hold_on_plans_built_from_scratch(
         for n, day in targets(offer).items():
             got = again.lines[n].earliest
             assert got is not None and got <= day
+
+
+def test_decodes_started_from_short_days_place_as_the_plain_decode(
+    model: CapacityFile, deals: list[Deal], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = build_plan(model, deals[:80], AS_OF)
+    seeded = 0
+    for k, deal in enumerate(deals[80:110]):
+        prepared = prepare(plan, deal, skip_done=True)
+        if not prepared.lines:
+            continue
+        c = compile_job(prepared.job, plan.state)
+        free = plan.state.free
+        if k % 2:  # more capacity on one resource, as a counter-offer's probe has
+            r = c.resources[0]
+            free = {**free, r: [f + 1.0 for f in free[r]]}
+        short = short_days(c, free)
+        with monkeypatch.context() as m:
+            m.setattr(scheduler, "_SHORT_CACHE", {})
+            assert short_days(c, free) == short  # the kept tables are those of this capacity
+        seeded += sum(map(len, short.values()))
+        orders = [list(index_order(prepared.job)), serial_order(prepared.job, lambda i: (-i,))]
+        for order in orders:
+            runs = []
+            for seeds in (None, short):
+                left = {r: list(f) for r, f in free.items()}
+                stocks = {m: s.copy() for m, s in plan.state.stocks.items()}
+                d = decode(c, left, stocks, order, prepared.release, record=True, short=seeds)
+                runs.append((d.start, d.finish, d.amounts, left))
+            assert runs[0] == runs[1]
+    assert seeded > 0  # the bookings leave days short: the seeds were used
