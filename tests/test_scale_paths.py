@@ -4,7 +4,8 @@ Plans built ``like`` another plan (shared day tables, expanded and compiled book
 replans for extra capacity, the causes of `impact` with shared bookings-free plans, and
 the single-schedule search (in place, compiled job and best rates given) and decodes
 started from the days known short are compared with the same computation done from
-scratch.
+scratch, as are counter-offer probes started from the checked deal's compiled job and
+bound (``solve.Basis``).
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from feasibility.engine.commitments import build_plan
 from feasibility.engine.impact import LineImpact, LineState, causes
 from feasibility.engine.plan import Plan, prepare
 from feasibility.engine.scheduler import compile_job, decode, short_days
-from feasibility.engine.search import index_order, search, serial_order, tails
-from feasibility.engine.trial import replan
+from feasibility.engine.search import index_order, search, serial_order, tails, used_resources
+from feasibility.engine.solve import Basis
+from feasibility.engine.trial import PROBE_BUDGET, delivered, replan, with_extra
 from feasibility.engine.whatif import apply, targets, with_extra_capacity, with_receipt_moved
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal
@@ -209,3 +211,22 @@ def test_decodes_started_from_short_days_place_as_the_plain_decode(
                 runs.append((d.start, d.finish, d.amounts, left))
             assert runs[0] == runs[1]
     assert seeded > 0  # the bookings leave days short: the seeds were used
+
+
+def test_probes_from_the_checked_deals_basis_deliver_as_probes_from_scratch(
+    model: CapacityFile, deals: list[Deal]
+) -> None:
+    plan = build_plan(model, deals[:80], AS_OF)
+    for deal in deals[80:100]:
+        prepared = prepare(plan, deal)
+        if not prepared.lines:
+            continue
+        basis = Basis.of(plan, prepared)
+        resources = sorted(used_resources(prepared.job))
+        lo, hi = 0, max(d for d in [*prepared.due, 40] if d is not None)
+        for extra in ({}, {resources[0]: 2.0}, dict.fromkeys(resources, 1.0)):
+            more = with_extra(plan, extra, lo, hi)
+            on_due = {n: d for n, d in zip(prepared.lines, prepared.due, strict=True) if d}
+            for budget in (PROBE_BUDGET, None):
+                got = delivered(more, deal, on_due, budget, basis)
+                assert got == delivered(more, deal, on_due, budget)
