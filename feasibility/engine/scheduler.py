@@ -462,6 +462,27 @@ def short_days(c: Compiled, free: Mapping[str, list[float]]) -> dict[ShortKey, d
     return out
 
 
+def hopeless_lines(
+    c: Compiled, free: Mapping[str, list[float]], release: Sequence[int]
+) -> set[int]:
+    """Lines no decode on a copy of ``free`` can deliver: one of their tasks has no
+    working day from its line's release on on which ``free`` could take it (a fixed task
+    no run of its days), so it is never placed, whatever the order."""
+    short = short_days(c, free)
+    out: set[int] = set()
+    for t, k in enumerate(c.kind):
+        line = c.line[t]
+        if k == WAIT or line in out or release[line] >= c.ndays:
+            continue
+        cal, us = c.calendar[t], c.uses[t]
+        known = short[(id(cal), us) if k == FIXED else (id(cal), us[0][0])]
+        first = cal.next[max(release[line], 0)]
+        # The tables map each short position straight to the next one that is not.
+        if known.get(first, first) > len(cal.days) - (c.days[t] if k == FIXED else 1):
+            out.add(line)
+    return out
+
+
 def _below(wd: list[int], fr: list[float], need: float) -> list[int]:
     """Positions of ``wd`` whose day has less than ``need`` free in ``fr``."""
     return [q for q, d in enumerate(wd) if fr[d] < need]

@@ -18,6 +18,7 @@ from functools import cached_property
 from feasibility.engine.commitments import build_plan
 from feasibility.engine.plan import Plan, Prepared, prepare
 from feasibility.engine.result import LineResult
+from feasibility.engine.scheduler import hopeless_lines
 from feasibility.engine.solve import Basis, schedule_deal
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal, DealLine
@@ -113,25 +114,30 @@ def delivered(
     bound is reached), and also stops once the targets are met in a way no better
     candidate can undo. The search ranks lines not delivered first, then lateness, then
     delivery dates: so a single line keeps meeting its target, and several lines keep
-    meeting their due dates once every line is delivered and none is late. Without a
+    meeting their due dates once every line is delivered and none is late, every line
+    but those no schedule can deliver (``scheduler.hopeless_lines``: they are missing
+    from every candidate alike). Without a
     ``budget`` (a verification, not a probe), a search that does not settle goes on to the
     exact stage as `check` does, without the targets: what it finds is what `check` of
     ``deal`` finds, since a schedule forced to meet the targets need not be the one SPEC's
     objective prefers. ``basis``: ``deal``'s on a plan that ``plan`` differs from in free
     capacity alone (``LineCase.basis``).
     """
-    prepared = prepare(plan, deal) if basis is None else basis.prepared
+    if basis is None:
+        basis = Basis.of(plan, prepare(plan, deal))
+    prepared = basis.prepared
     by_job = {j: targets[n] for j, n in enumerate(prepared.lines) if n in targets}
     single = len(prepared.lines) == 1
     on_due = all(prepared.due[j] == day for j, day in by_job.items())
-    due = dict(enumerate(prepared.due))
+    hopeless = hopeless_lines(basis.compiled, plan.state.free, prepared.release)
+    due = {j: d for j, d in enumerate(prepared.due) if j not in hopeless}
 
     def settled(days: list[int | None]) -> bool:
         if not _meets(days, by_job):
             return False
         if single:
             return True
-        return on_due and None not in days and _meets(days, due)
+        return on_due and _meets(days, due) and all(days[j] is not None for j in due)
 
     out = schedule_deal(plan, prepared, budget, enough=settled, basis=basis).out
     dates: list[int | None] = [None] * len(deal.lines)
