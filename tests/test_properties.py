@@ -8,7 +8,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from feasibility.engine.check import check_deals
-from feasibility.engine.result import VERDICT_ORDER
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal
 from tests.strategies import AS_OF, deals, models, property_settings
@@ -49,9 +48,12 @@ def test_adding_capacity_never_makes_a_deal_later(
 
 @PROPS
 @given(models(), deals(), st.integers(1, 30))
-def test_a_later_due_date_never_worsens_the_verdict(
+def test_a_later_due_date_never_makes_a_deal_infeasible(
     model: CapacityFile, deal: Deal, shift: int
 ) -> None:
+    # Not "never at risk": SPEC's objective does not weigh slack, so a later due date can
+    # let a schedule with a smaller sum of days win that leaves a line less slack than
+    # policy asks for (README, "Exact dates, proven"; found by this test).
     later = deal.model_copy(
         update={
             "lines": [
@@ -62,7 +64,8 @@ def test_a_later_due_date_never_worsens_the_verdict(
     )
     before = check_deals(model, [], [deal], AS_OF).deals[0]
     after = check_deals(model, [], [later], AS_OF).deals[0]
-    assert VERDICT_ORDER[after.verdict] <= VERDICT_ORDER[before.verdict]
+    if before.verdict != "infeasible":
+        assert after.verdict != "infeasible"
 
 
 @PROPS
