@@ -11,12 +11,15 @@ import datetime as dt
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from feasibility.engine.check import check_deal, check_deals
 from feasibility.engine.commitments import build_plan
+from feasibility.engine.plan import prepare
 from feasibility.engine.result import DealResult, ExtraCapacity, Offer
+from feasibility.engine.scheduler import compile_job, hopeless_lines
 from feasibility.engine.timeline import build_timeline, resource_days
 from feasibility.engine.whatif import apply, targets, with_extra_capacity
 from feasibility.models.capacity import CapacityFile, Feature
@@ -337,3 +340,27 @@ def test_a_300_site_deal_one_working_day_late_is_offered_the_later_day_first() -
     assert "extra_capacity" in kinds
     assert kinds.index("split") < kinds.index("extra_capacity")
     assert all(o.kind == "extra_capacity" for o in offers[kinds.index("extra_capacity") :])
+
+
+def _blocked(reserved_to: str) -> tuple[CapacityFile, Deal]:
+    """Two lines: one on a crew reserved in full up to ``reserved_to``, one on a free team."""
+    model = capacity(
+        resources=[{"id": "crew", "per_day": 1}, {"id": "team", "per_day": 1}],
+        offerings=[
+            {"id": "a", "steps": [{"id": "s", "days": 2, "uses": {"crew": 1}}]},
+            {"id": "b", "steps": [{"id": "s", "days": 2, "uses": {"team": 1}}]},
+        ],
+        reservations=[{"resource": "crew", "from": "2027-03-01", "to": reserved_to, "per_day": 1}],
+    )
+    return model, deal({"offering": "a", "quantity": 1}, {"offering": "b", "quantity": 1})
+
+
+@pytest.mark.parametrize(("reserved_to", "hopeless"), [("2030-12-31", {0}), ("2027-03-20", set())])
+def test_a_line_whose_resource_has_no_free_day_left_is_hopeless(
+    reserved_to: str, hopeless: set[int]
+) -> None:
+    model, d = _blocked(reserved_to)
+    plan = build_plan(model, [], dt.date(2027, 3, 1))
+    prepared = prepare(plan, d)
+    c = compile_job(prepared.job, plan.state)
+    assert hopeless_lines(c, plan.state.free, prepared.release) == hopeless
