@@ -226,6 +226,12 @@ MAX_FOLDER_CHARS = 255
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+def _at_bookings(capacity: LoadedCapacity, message: str) -> Problem:
+    """``message`` about the capacity file's ``bookings`` key, at its position (looked up
+    only when there is a problem: it takes a scan of the file's events)."""
+    return Problem(capacity.doc.file, *capacity.doc.where(("bookings",)), message)
+
+
 def bookings_problem(capacity: LoadedCapacity, *, missing_ok: bool = False) -> Problem | None:
     """Why the capacity file's bookings folder cannot be used, or None.
 
@@ -234,18 +240,17 @@ def bookings_problem(capacity: LoadedCapacity, *, missing_ok: bool = False) -> P
     symlink. With ``missing_ok``, a folder that does not exist only has to be well named.
     """
     name = capacity.model.bookings
-    where = capacity.doc.where(("bookings",))
     bad = _CONTROL.search(name)
     if bad is not None:
         message = f"character U+{ord(bad.group()):04X} in the bookings folder's name"
-        return Problem(capacity.doc.file, *where, f"{message}; use a plain folder name")
+        return _at_bookings(capacity, f"{message}; use a plain folder name")
     parts = len(PurePath(name).parts)
     if len(name) > MAX_FOLDER_CHARS or parts > MAX_FOLDER_PARTS:
         message = (
             f"bookings folder path is too long ({len(name)} characters, {parts} parts; limits "
             f"{MAX_FOLDER_CHARS} and {MAX_FOLDER_PARTS}); keep it beside capacity.yaml"
         )
-        return Problem(capacity.doc.file, *where, message)
+        return _at_bookings(capacity, message)
     folder = capacity.bookings_dir
     try:
         if missing_ok and not os.path.lexists(folder):
@@ -255,13 +260,13 @@ def bookings_problem(capacity: LoadedCapacity, *, missing_ok: bool = False) -> P
     except (OSError, RuntimeError) as error:  # too long a name, a symlink loop
         reason = getattr(error, "strerror", None) or str(error)
         message = f"bookings folder '{name}' cannot be used ({reason}); fix the path"
-        return Problem(capacity.doc.file, *where, message)
+        return _at_bookings(capacity, message)
     if real == base:
         message = (
             f"bookings folder '{name}' is the capacity file's own folder; "
             "use a subfolder such as 'bookings'"
         )
-        return Problem(capacity.doc.file, *where, message)
+        return _at_bookings(capacity, message)
     if base not in real.parents:
         how = "is" if ".." in PurePath(name).parts or PurePath(name).is_absolute() else "leads"
         link = "" if how == "is" else " (through a symlink)"
@@ -269,7 +274,7 @@ def bookings_problem(capacity: LoadedCapacity, *, missing_ok: bool = False) -> P
             f"bookings folder '{name}' {how} outside the capacity file's folder{link}; "
             "keep it beside capacity.yaml"
         )
-        return Problem(capacity.doc.file, *where, message)
+        return _at_bookings(capacity, message)
     return None
 
 
@@ -293,13 +298,12 @@ def booking_names(capacity: LoadedCapacity) -> tuple[list[str], list[Problem]]:
     if problem is not None:
         return [], [problem]
     folder = capacity.bookings_dir
-    where = capacity.doc.where(("bookings",))
     try:
         if not folder.exists():
             return [], []
         if not folder.is_dir():
             msg = f"bookings '{capacity.model.bookings}' is not a folder"
-            return [], [Problem(capacity.doc.file, *where, msg)]
+            return [], [_at_bookings(capacity, msg)]
         with os.scandir(folder) as entries:
             names = [e.name for e in entries if is_booking_name(e.name)]
     except OSError as error:
@@ -307,7 +311,7 @@ def booking_names(capacity: LoadedCapacity) -> tuple[list[str], list[Problem]]:
             f"cannot read the bookings folder '{capacity.model.bookings}': "
             f"{error.strerror or error}; check its permissions"
         )
-        return [], [Problem(capacity.doc.file, *where, msg)]
+        return [], [_at_bookings(capacity, msg)]
     return sorted(names, key=os.path.normcase), []
 
 
