@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from feasibility.engine.diagnose import free_in_window, line_demand, line_resources, total_unit
 from feasibility.engine.result import ExtraCapacity, Offer
+from feasibility.engine.solve import Basis
 from feasibility.engine.timeline import EPS
 from feasibility.engine.trial import (
     PROBE_BUDGET,
@@ -124,17 +125,19 @@ def _confirm_capacity(
         model = case.plan.model
         for r, more_a_day in extra.items():
             model = with_extra_capacity(model, r, more_a_day, first, last)
-        if _confirmed(case, model):
+        # More capacity on the same calendars: the checked deal's basis serves.
+        if _confirmed(case, model, case.basis):
             return _capacity_offer(case, extra, lo)
     return None
 
 
-def _confirmed(case: LineCase, model: CapacityFile) -> bool:
-    """A probe, then the full search, on a plan rebuilt from ``model``."""
+def _confirmed(case: LineCase, model: CapacityFile, basis: Basis | None = None) -> bool:
+    """A probe, then the full search, on a plan rebuilt from ``model`` (``basis``: the
+    deal's on it, when ``model`` differs from the plan's in capacity alone)."""
     plan = replan(case.plan, model)
-    if not meets(plan, case.deal, case.on_due, PROBE_BUDGET):
+    if not meets(plan, case.deal, case.on_due, PROBE_BUDGET, basis):
         return False
-    return meets(plan, case.deal, case.on_due)
+    return meets(plan, case.deal, case.on_due, None, basis)
 
 
 def _capacity_offer(case: LineCase, extra: dict[str, float], lo: int) -> Offer:
