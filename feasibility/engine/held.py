@@ -12,9 +12,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import operator
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from feasibility import wording
 from feasibility.engine.state import CapacityState
@@ -147,6 +148,24 @@ class HeldTotals:
     """(first day it no longer counts, last day its plan holds or takes anything), date
     ordinals, of each counted booking whose plan goes on after it stops counting."""
 
+    _rows: dict[tuple[int, int], dict[str, list[float]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    """``rows`` already laid out, by grid."""
+
+    def rows(self, start: int, ndays: int) -> dict[str, list[float]]:
+        """Per resource, the amount on each day index of a grid of ``ndays`` days from
+        date ordinal ``start`` (0.0 on days without), laid out once per grid."""
+        found = self._rows.get((start, ndays))
+        if found is None:
+            found = self._rows[(start, ndays)] = {}
+            for r, days in self.amounts.items():
+                row = found[r] = [0.0] * ndays
+                for day, amount in days.items():
+                    if 0 <= day - start < ndays:
+                        row[day - start] = amount
+        return found
+
     def usable_on(self, day: dt.date) -> bool:
         """Whether these totals are the bookings' load on check date ``day``."""
         if day < self.as_of:
@@ -175,12 +194,11 @@ def add_pending(pending: Pending, load: PlanLoad) -> None:
 def take_totals(state: CapacityState, totals: HeldTotals) -> None:
     """Take ``totals`` off ``state`` on the days from its check date on."""
     start, ndays = state.timeline.start.toordinal(), state.timeline.ndays
-    for r, days in totals.amounts.items():
+    for r, row in totals.rows(start, ndays).items():
         free = state.free[r]
-        for day, amount in days.items():
-            i = day - start
-            if 0 <= i < ndays:
-                free[i] -= amount
+        assert len(free) == ndays, "a free-capacity list covers the grid"
+        # x - 0.0 is x: days without an amount keep their value bit for bit.
+        free[:] = map(operator.sub, free, row)
     for day, m, qty in totals.takes:
         if day >= start:
             state.stocks[m].take(day - start, qty)
