@@ -67,6 +67,15 @@ def test_a_pipeline_deal_of_too_many_tasks_is_refused_at_its_first_row(
     )
 
 
+def test_an_id_too_long_says_how_long(cli: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "d.yaml").write_text(
+        f"id: {'X' * 101}\ncustomer: Big Co\nlines:\n  - {{offering: training}}\n"
+    )
+    done = cli("validate", tmp_path / "d.yaml")
+    assert done.returncode == 1
+    assert "d.yaml:1:5: error: id: 101 characters, more than 100; shorten it" in done.stdout
+
+
 @pytest.mark.parametrize(
     ("lines", "message"),
     [

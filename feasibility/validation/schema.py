@@ -82,12 +82,15 @@ def _problem(doc: Document, model: type[BaseModel], err: ErrorDetails) -> Proble
         allowed = _allowed_keys(model, loc[:-1])
         hint = did_you_mean(str(loc[-1]), allowed) or "; remove it"
         message = f"{where}: unknown key '{loc[-1]}'{hint} (allowed: {', '.join(allowed)})"
-    elif kind == "too_long":
+    elif kind in ("too_long", "string_too_long"):
         line, col = doc.where(path)
         ctx = err.get("ctx", {})
         advice = TOO_LONG.get(str(loc[-1]), "shorten it")
-        count = f"{ctx.get('actual_length', 0):,} items, more than {ctx.get('max_length', 0):,}"
-        message = f"{where}: {count}; {advice}"
+        if kind == "string_too_long":  # text: an id
+            size = f"{len(str(err.get('input', ''))):,} characters"
+        else:
+            size = f"{ctx.get('actual_length', 0):,} items"
+        message = f"{where}: {size}, more than {ctx.get('max_length', 0):,}; {advice}"
     else:
         on_key = bool(loc) and loc[-1] == "[key]"
         line, col = doc.where(path, prefer_key=on_key)
