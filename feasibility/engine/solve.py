@@ -57,8 +57,9 @@ def unlimited_bound(plan: Plan, prepared: Prepared) -> Outcome:
 class Basis:
     """What scheduling a prepared deal on a plan starts from and that does not depend on
     the free capacity: the compiled job and the unlimited-capacity bound. It serves every
-    plan that differs from the one it was made on in free capacity alone (the same
-    model, day grid, calendars and stock: ``trial.with_extra``)."""
+    plan that differs from the one it was made on in free capacity alone: the same
+    offerings, day grid, calendars and stock (``trial.with_extra``, or a plan rebuilt
+    from a model with extra capacity)."""
 
     prepared: Prepared
     compiled: Compiled
@@ -100,7 +101,7 @@ def schedule_deal(
 
     state = plan.state.fork(used_resources(job), used_materials(job))
     tries = plan.model.policy.search_schedules if budget is None else budget
-    # The fork shares the plan's calendars, so one compiled job serves the search too.
+    # The fork shares the plan's calendars, so the basis's compiled job serves the search.
     out = search(job, state, prepared.release, prepared.due, tries, enough=settled, compiled=c)
     order: tuple[int, ...] | None = decoding_order(out, len(c.kind))
     bounds = list(lower.delivered) if budget is not None else _bounds(c, plan, lower)

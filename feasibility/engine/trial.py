@@ -116,12 +116,11 @@ def delivered(
     delivery dates: so a single line keeps meeting its target, and several lines keep
     meeting their due dates once every line is delivered and none is late, every line
     but those no schedule can deliver (``scheduler.hopeless_lines``: they are missing
-    from every candidate alike). Without a
-    ``budget`` (a verification, not a probe), a search that does not settle goes on to the
-    exact stage as `check` does, without the targets: what it finds is what `check` of
-    ``deal`` finds, since a schedule forced to meet the targets need not be the one SPEC's
-    objective prefers. ``basis``: ``deal``'s on a plan that ``plan`` differs from in free
-    capacity alone (``LineCase.basis``).
+    from every candidate alike). Without a ``budget`` (a verification, not a probe), a
+    search that does not settle goes on to the exact stage as `check` does, without the
+    targets: what it finds is what `check` of ``deal`` finds, since a schedule forced to
+    meet the targets need not be the one SPEC's objective prefers. ``basis``: ``deal``'s
+    on a plan that ``plan`` differs from in free capacity alone (``LineCase.basis``).
     """
     if basis is None:
         basis = Basis.of(plan, prepare(plan, deal))
