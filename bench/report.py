@@ -355,7 +355,7 @@ def render(results: Results, notes: Sequence[str]) -> str:
     if results.exact:
         out += [""] + results.exact
     if results.differential:
-        out += [""] + results.differential
+        out += [""] + results.differential + ["", command_line(results)]
     if results.scale:
         out += [""] + scale_section(results.scale) + ["", command_line(results)]
     if results.startup is not None:
