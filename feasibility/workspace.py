@@ -291,9 +291,9 @@ def is_booking_name(name: str) -> bool:
     return name.endswith((".yaml", ".yml")) and not name.startswith(".")
 
 
-def booking_names(capacity: LoadedCapacity) -> tuple[list[str], list[Problem]]:
-    """The names of the booking files, in the order they are read (as paths of one
-    folder sort), or the problem with the bookings folder itself."""
+def _booking_entries(capacity: LoadedCapacity) -> tuple[list[os.DirEntry[str]], list[Problem]]:
+    """The booking files' entries in one pass over the folder (as ``os.scandir`` gives
+    them), or the problem with the bookings folder itself."""
     problem = bookings_problem(capacity, missing_ok=True)
     if problem is not None:
         return [], [problem]
@@ -305,33 +305,34 @@ def booking_names(capacity: LoadedCapacity) -> tuple[list[str], list[Problem]]:
             msg = f"bookings '{capacity.model.bookings}' is not a folder"
             return [], [_at_bookings(capacity, msg)]
         with os.scandir(folder) as entries:
-            names = [e.name for e in entries if is_booking_name(e.name)]
+            return [e for e in entries if is_booking_name(e.name)], []
     except OSError as error:
         msg = (
             f"cannot read the bookings folder '{capacity.model.bookings}': "
             f"{error.strerror or error}; check its permissions"
         )
         return [], [_at_bookings(capacity, msg)]
-    return sorted(names, key=os.path.normcase), []
+
+
+def booking_names(capacity: LoadedCapacity) -> tuple[list[str], list[Problem]]:
+    """The names of the booking files, in the order they are read (as paths of one
+    folder sort), or the problem with the bookings folder itself."""
+    entries, problems = _booking_entries(capacity)
+    return sorted((e.name for e in entries), key=os.path.normcase), problems
 
 
 def booking_stats(capacity: LoadedCapacity) -> dict[str, tuple[int, int, int]] | None:
-    """Each booking file's size, modification time (ns) and inode, by name, as one pass
-    over the folder gives them (None: the folder, or a file in it, cannot be used or
-    read; a folder that does not exist has none)."""
-    if bookings_problem(capacity, missing_ok=True) is not None:
+    """Each booking file's size, modification time (ns) and inode, by name, from the same
+    pass over the folder (None: the folder, or a file in it, cannot be used or read; a
+    folder that does not exist has none)."""
+    entries, problems = _booking_entries(capacity)
+    if problems:
         return None
-    folder = capacity.bookings_dir
     try:
-        if not folder.exists():
-            return {}
-        with os.scandir(folder) as entries:
-            stats = [
-                (e.name, e.stat(follow_symlinks=False)) for e in entries if is_booking_name(e.name)
-            ]
+        stats = [(e.name, e.stat(follow_symlinks=False)) for e in entries]
     except OSError:
         return None
-    return {n: (s.st_size, s.st_mtime_ns, s.st_ino) for n, s in stats}
+    return {n: (st.st_size, st.st_mtime_ns, st.st_ino) for n, st in stats}
 
 
 def _not_a_booking_file(path: Path) -> str | None:
