@@ -27,6 +27,7 @@ from feasibility.workspace import (
     Workspace,
     capacity_from_document,
     deal_from_document,
+    is_booking_name,
 )
 
 FailOn = Literal["worse", "broken"]
@@ -234,7 +235,7 @@ def workspace_at(ref: str, path: Path) -> Workspace | None:
     bookings: list[LoadedDeal] = []
     problems = []
     for name in sorted(files):
-        if not name.endswith((".yaml", ".yml")) or name.startswith("."):
+        if not is_booking_name(name):
             continue
         file, content = folder / name, files[name]
         if content is None:
