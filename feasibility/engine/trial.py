@@ -128,7 +128,11 @@ def delivered(
     by_job = {j: targets[n] for j, n in enumerate(prepared.lines) if n in targets}
     single = len(prepared.lines) == 1
     on_due = all(prepared.due[j] == day for j, day in by_job.items())
-    hopeless = hopeless_lines(basis.compiled, plan.state.free, prepared.release)
+    # A single line settles on its target alone; several need the lines any schedule can
+    # deliver, all on time.
+    hopeless = (
+        set() if single else hopeless_lines(basis.compiled, plan.state.free, prepared.release)
+    )
     due = {j: d for j, d in enumerate(prepared.due) if j not in hopeless}
 
     def settled(days: list[int | None]) -> bool:
