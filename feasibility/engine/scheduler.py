@@ -436,7 +436,7 @@ def short_days(c: Compiled, free: Mapping[str, list[float]]) -> dict[ShortKey, d
         cal, us = c.calendar[t], c.uses[t]
         if k == WAIT:
             continue
-        key: ShortKey = (id(cal), us) if k == FIXED else (id(cal), us[0][0])
+        key = _short_key(k, cal, us)
         if key in out:
             continue
         names = [r for r, _ in us]
@@ -475,12 +475,19 @@ def hopeless_lines(
         if k == WAIT or line in out or release[line] >= c.ndays:
             continue
         cal, us = c.calendar[t], c.uses[t]
-        known = short[(id(cal), us) if k == FIXED else (id(cal), us[0][0])]
+        known = short[_short_key(k, cal, us)]
         first = cal.next[max(release[line], 0)]
         # The tables map each short position straight to the next one that is not.
         if known.get(first, first) > len(cal.days) - (c.days[t] if k == FIXED else 1):
             out.add(line)
     return out
+
+
+def _short_key(kind: int, cal: WorkDays, uses: tuple[tuple[str, float], ...]) -> ShortKey:
+    """The key of a task's table of short days: its calendar with, for fixed work, what it
+    holds a day, for effort, its resource (any free amount serves effort). ``decode``
+    builds the same keys inline."""
+    return (id(cal), uses) if kind == FIXED else (id(cal), uses[0][0])
 
 
 def _below(wd: list[int], fr: list[float], need: float) -> list[int]:

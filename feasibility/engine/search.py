@@ -49,7 +49,7 @@ from feasibility.engine.timeline import Stock
 Key = Callable[[int], tuple[float, ...]]
 Score = tuple[int, int, int, int, int, int]
 """Lines not delivered, lines late, total lateness in days, the last line's day, the sum
-of the lines' days."""
+of the lines' days, the lines' days weighted by due order (``due_weights``)."""
 SEED = 20261122
 
 POPULATION = 24
@@ -273,10 +273,10 @@ def search(
     """The best of up to ``budget`` candidate schedules; ``state`` takes the winner's load.
 
     Stops early when ``enough`` says a candidate cannot be improved (it is asked about
-    each new best candidate's delivery day index per line). The winner is placed on copies of the
-    free-capacity lists and stocks it changes, which then replace ``state``'s; with
-    ``in_place``, on ``state``'s own (the same values, for a caller whose lists and
-    stocks nothing else refers to). ``compiled``: ``compile_job(job, state)``, and
+    each new best candidate's delivery day index per line). The winner is placed on
+    copies of the free-capacity lists and stocks it changes, which then replace
+    ``state``'s; with ``in_place``, on ``state``'s own (the same values, for a caller
+    whose lists and stocks nothing else refers to). ``compiled``: ``compile_job(job, state)``, and
     ``best``: the most free capacity of each resource on a day (see ``tails``), when the
     caller has them.
     """
