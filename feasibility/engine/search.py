@@ -360,6 +360,8 @@ class _Run:
         self.enough = enough
         self.best: Candidate | None = None
         self.rng = random.Random(SEED)
+        self._never: dict[int, bool] = {}
+        """Lines proven not deliverable within the horizon, asked once each."""
 
     def offer(self, cand: Candidate) -> None:
         """Keep ``cand`` when it beats the best; stop (``DoneError``) when ``enough`` accepts
@@ -373,12 +375,23 @@ class _Run:
             raise DoneError
 
     def _optimal(self, cand: Candidate) -> bool:
-        """True when no line can be delivered earlier than in ``cand`` (``bound``)."""
+        """True when no line can be delivered earlier than in ``cand`` (``bound``), and
+        each line it leaves out is proven not deliverable within the horizon at all (every
+        candidate leaves it out: the objective counts only that)."""
         lines = delivered(self.c, cand.finish)
         for ln, d in enumerate(lines):
-            if d is None or not cannot_meet(self.c, self.ev.base, self.release[ln], ln, d - 1):
+            if d is None:
+                if not self._undeliverable(ln):
+                    return False
+            elif not cannot_meet(self.c, self.ev.base, self.release[ln], ln, d - 1):
                 return False
         return True
+
+    def _undeliverable(self, ln: int) -> bool:
+        if ln not in self._never:
+            last = self.c.ndays - 1
+            self._never[ln] = cannot_meet(self.c, self.ev.base, self.release[ln], ln, last)
+        return self._never[ln]
 
     def improve(self, cand: Candidate) -> Candidate:
         """Offer ``cand``, then justify it (forward-backward) while that helps."""

@@ -10,11 +10,11 @@ budget, leaves the heuristic's answer standing unproven.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from feasibility.engine.bound import cannot_meet, energy_bound
 from feasibility.engine.plan import Plan, Prepared
-from feasibility.engine.scheduler import Compiled, Outcome, compile_job, place_job
+from feasibility.engine.scheduler import Compiled, Outcome, compile_job, hopeless_lines, place_job
 from feasibility.engine.search import index_order, objective, search, used_materials, used_resources
 
 
@@ -64,6 +64,10 @@ class Basis:
     prepared: Prepared
     compiled: Compiled
     lower: Outcome
+    _never: dict[int, tuple[list[list[float]], bool]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    """``never`` answers, by line, with the free capacity of its resources they hold for."""
 
     @staticmethod
     def of(plan: Plan, prepared: Prepared) -> Basis:
@@ -71,6 +75,22 @@ class Basis:
         return Basis(
             prepared, compile_job(prepared.job, plan.state), unlimited_bound(plan, prepared)
         )
+
+    def never(self, free: dict[str, list[float]], j: int) -> bool:
+        """True when expanded line ``j`` is proven not deliverable within the horizon on
+        ``free`` (``scheduler.hopeless_lines``, or ``bound.cannot_meet`` at the horizon's
+        end). The answer depends on the free capacity of the line's own resources alone,
+        so it is kept for the probes that change only other resources'."""
+        c, release = self.compiled, self.prepared.release
+        rows = [free[r] for t in c.job.line_tasks[j] for r, _ in c.uses[t]]
+        known = self._never.get(j)
+        if known is not None and known[0] == rows:
+            return known[1]
+        answer = j in hopeless_lines(c, free, release) or cannot_meet(
+            c, free, release[j], j, c.ndays - 1
+        )
+        self._never[j] = ([list(row) for row in rows], answer)
+        return answer
 
 
 def schedule_deal(

@@ -18,7 +18,6 @@ from functools import cached_property
 from feasibility.engine.commitments import build_plan
 from feasibility.engine.plan import Plan, Prepared, prepare
 from feasibility.engine.result import LineResult
-from feasibility.engine.scheduler import hopeless_lines
 from feasibility.engine.solve import Basis, schedule_deal
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal, DealLine
@@ -115,8 +114,8 @@ def delivered(
     candidate can undo. The search ranks lines not delivered first, then lateness, then
     delivery dates: so a single line keeps meeting its target, and several lines keep
     meeting their due dates once every line is delivered and none is late, every line
-    but those no schedule can deliver (``scheduler.hopeless_lines``: they are missing
-    from every candidate alike). Without a ``budget`` (a verification, not a probe), a
+    but those no schedule can deliver (``Basis.never``: they are missing from every
+    candidate alike). Without a ``budget`` (a verification, not a probe), a
     search that does not settle goes on to the exact stage as `check` does, without the
     targets: what it finds is what `check` of ``deal`` finds, since a schedule forced to
     meet the targets need not be the one SPEC's objective prefers. ``basis``: ``deal``'s
@@ -129,18 +128,19 @@ def delivered(
     single = len(prepared.lines) == 1
     on_due = all(prepared.due[j] == day for j, day in by_job.items())
     # A single line settles on its target alone; several need the lines any schedule can
-    # deliver, all on time.
-    hopeless = (
-        set() if single else hopeless_lines(basis.compiled, plan.state.free, prepared.release)
-    )
-    due = {j: d for j, d in enumerate(prepared.due) if j not in hopeless}
+    # deliver, all on time (whether a line cannot be delivered is asked only of the lines
+    # a candidate leaves out).
+    due = dict(enumerate(prepared.due))
 
     def settled(days: list[int | None]) -> bool:
         if not _meets(days, by_job):
             return False
         if single:
             return True
-        return on_due and _meets(days, due) and all(days[j] is not None for j in due)
+        if not on_due:
+            return False
+        missed = [j for j, d in due.items() if days[j] is None or not _meets(days, {j: d})]
+        return all(days[j] is None and basis.never(plan.state.free, j) for j in missed)
 
     out = schedule_deal(plan, prepared, budget, enough=settled, basis=basis).out
     dates: list[int | None] = [None] * len(deal.lines)

@@ -140,13 +140,13 @@ def plan_for_check(path: Path, as_of: dt.date, ids: Set[str]) -> tuple[Plan, lis
     """The plan `check` works on, from the cache when it holds (and no deal of ``ids`` is
     booked), else from every booking read and checked (then cached, when all fit), with
     the bookings read (none from the cache)."""
-    capacity, problems = read_capacity(path)
-    if capacity is None:
-        raise InputError(problems)
-    held = read_held(capacity, as_of)
-    if held is not None and not ids & held.ids:
-        return build_plan(capacity.model, [], as_of, held=held), []
-    with paused_gc():
+    with paused_gc():  # the cache's totals are thousands of objects that live on too
+        capacity, problems = read_capacity(path)
+        if capacity is None:
+            raise InputError(problems)
+        held = read_held(capacity, as_of)
+        if held is not None and not ids & held.ids:
+            return build_plan(capacity.model, [], as_of, held=held), []
         bookings, problems = read_bookings(capacity)
         if problems:
             raise InputError(problems)
