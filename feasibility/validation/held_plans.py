@@ -1,11 +1,18 @@
 """`validate`'s word on bookings: plans that no longer fit (with what re-planning gives),
 bookings without a plan, booked lines that miss their due date, expired holds, and booked
-lines whose scope or load `check` would now call infeasible or at risk."""
+lines whose scope or load `check` would now call infeasible or at risk.
+
+The bookings are placed in booking order, one after the other; what is then said of each
+reads the finished plan only, so a large folder's is said by forked workers, each of a
+span of the bookings (``SPAN``), and the positions are looked up here, only for the
+problems reported.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 
 from feasibility.engine.booked_scope import booked_reasons
@@ -13,12 +20,20 @@ from feasibility.engine.commitments import build_plan
 from feasibility.engine.held import Misfit
 from feasibility.engine.plan import BookingOutcome, Plan
 from feasibility.errors import Severity, Unplaced
-from feasibility.io.yamlio import Document
 from feasibility.wording import amount
 from feasibility.workspace import LoadedCapacity, LoadedDeal
 
 MISFITS_SHOWN = 3
 """Misfits named per booking; the rest are counted."""
+SPAN = 1000
+"""Bookings per piece of work of a forked worker; fewer bookings are all done here."""
+
+Where = tuple[tuple[str | int, ...], bool]
+"""Where a problem is in its booking file: the path of keys, and whether the key itself
+is meant rather than its value (``Document.where``'s ``prefer_key``)."""
+Found = tuple[Where, str, Severity]
+"""A problem of one booking: where, the message, the severity (plain data, which crosses
+from a worker)."""
 
 
 def booking_health(
@@ -27,31 +42,67 @@ def booking_health(
     """Every problem of the bookings on ``as_of`` (errors and warnings)."""
     by_id = {b.deal.id: b for b in bookings}
     plan = build_plan(capacity.model, [b.deal for b in bookings], as_of)
+    loaded = [by_id[o.deal.id] for o in plan.bookings]
+    spans = [range(k, min(k + SPAN, len(loaded))) for k in range(0, len(loaded), SPAN)]
     out: list[Unplaced] = []
-    for n, outcome in enumerate(plan.bookings):
-        out += _problems(plan, by_id[outcome.deal.id], outcome, plan.bookings[:n])
+    for found in _said(plan, loaded, spans):
+        for n, items in found:
+            doc = loaded[n].doc
+            for (path, prefer_key), message, severity in items:
+                at = partial(doc.where, path, prefer_key=prefer_key)
+                out.append(Unplaced(doc.file, at, message, severity))
+    return out
+
+
+def _said(
+    plan: Plan, loaded: Sequence[LoadedDeal], spans: Sequence[range]
+) -> Iterator[list[tuple[int, list[Found]]]]:
+    """Per span, each of its bookings with problems and what they are (by forked workers
+    when there are several spans and this machine forks)."""
+    work = partial(_span_problems, plan, loaded)
+    if len(spans) <= 1:
+        yield from map(work, spans)
+        return
+    from feasibility.forked import can_fork, default_jobs, forked_map
+
+    yield from forked_map(work, spans, min(default_jobs(), len(spans)) if can_fork() else 1)
+
+
+def _span_problems(
+    plan: Plan, loaded: Sequence[LoadedDeal], span: range
+) -> list[tuple[int, list[Found]]]:
+    out: list[tuple[int, list[Found]]] = []
+    for n in span:
+        earlier = partial(itertools.islice, plan.bookings, n)
+        found = list(_problems(plan, loaded[n], plan.bookings[n], earlier))
+        if found:
+            out.append((n, found))
     return out
 
 
 def _problems(
-    plan: Plan, loaded: LoadedDeal, outcome: BookingOutcome, earlier: Sequence[BookingOutcome]
-) -> Iterator[Unplaced]:
-    doc, deal = loaded.doc, loaded.deal
+    plan: Plan,
+    loaded: LoadedDeal,
+    outcome: BookingOutcome,
+    earlier: Callable[[], Iterable[BookingOutcome]],
+) -> Iterator[Found]:
+    """``earlier``: the bookings before this one, asked for only to name a misfit's
+    holders (a copy of them per booking would be quadratic in the bookings)."""
+    deal = loaded.deal
     owner = f" (owner: {deal.owner})" if deal.owner else ""
     hold = deal.booking.hold_until if deal.booking else None
     if hold is not None and hold < plan.as_of:
         msg = f"hold expired on {hold}; it no longer takes capacity: release or re-book it"
-        yield Unplaced(doc.file, _at(doc, "booking", "hold_until"), msg + owner, "warning")
+        yield _at("booking", "hold_until"), msg + owner, "warning"
     elif not outcome.counted:
         msg = f"every line was due before {plan.as_of}; it takes no capacity: release it"
-        yield Unplaced(doc.file, _at(doc, "id"), msg + owner, "warning")
+        yield _at("id"), msg + owner, "warning"
     if outcome.status == "planned":
         msg = (
             f"{deal.id} holds no plan, so it is planned anew on every check; run "
             f"`feasibility replan --write {deal.id}` to pin the plan it gets"
         )
-        at = partial(doc.where, ("booking",), prefer_key=True)
-        yield Unplaced(doc.file, at, msg, "warning")
+        yield (("booking",), True), msg, "warning"
     yield from _scope(plan, loaded, outcome, owner)
     broken = [b for b in outcome.lines if b.broken]
     if outcome.status == "replanned":
@@ -62,12 +113,12 @@ def _problems(
         fix = f"`feasibility replan --write {deal.id}` records it"
         for k, misfit in enumerate(outcome.misfits[:MISFITS_SHOWN]):
             msg = f"{deal.id}'s plan no longer fits: {misfit.message}{_short(plan, misfit)}"
-            msg += _holders(plan, misfit, earlier)
+            msg += _holders(plan, misfit, earlier())
             if k == 0:
                 more = len(outcome.misfits) - MISFITS_SHOWN
                 extra = f" ({more} more misfits)" if more > 0 else ""
                 msg += f"{extra}; re-planning gives {gives} ({fix}){late}"
-            yield Unplaced(doc.file, partial(_where, loaded, misfit), msg)
+            yield _where(misfit), msg, "error"
         return
     forced = deal.booking.forced_reason if deal.booking else None
     for booked in broken:
@@ -81,15 +132,13 @@ def _problems(
             msg += f", as it was booked with --force ('{forced}')"
         msg += f"; talk to the deal owner{owner}"
         severity: Severity = "error" if forced is None else "warning"
-        yield Unplaced(doc.file, _at(doc, "lines", booked.line, "due"), msg, severity)
+        yield _at("lines", booked.line, "due"), msg, severity
 
 
-def _scope(
-    plan: Plan, loaded: LoadedDeal, outcome: BookingOutcome, owner: str
-) -> Iterator[Unplaced]:
+def _scope(plan: Plan, loaded: LoadedDeal, outcome: BookingOutcome, owner: str) -> Iterator[Found]:
     """An unavailable feature (an error), a feature under review or a resource loaded
     above target (warnings) of each booked line, at the feature or the line."""
-    doc, deal = loaded.doc, loaded.deal
+    deal = loaded.deal
     for booked in outcome.lines:
         n = booked.line
         for reason, k in booked_reasons(plan, outcome, booked):
@@ -101,20 +150,20 @@ def _scope(
                 f"talk to the deal owner{owner}"
             )
             severity: Severity = "error" if infeasible else "warning"
-            yield Unplaced(doc.file, _at(doc, *at), msg, severity)
+            yield _at(*at), msg, severity
 
 
-def _at(doc: Document, *path: str | int) -> Callable[[], tuple[int, int]]:
-    """The position of ``path`` in ``doc``, looked up when asked for."""
-    return partial(doc.where, path)
+def _at(*path: str | int) -> Where:
+    """The position of ``path``'s value."""
+    return path, False
 
 
-def _where(loaded: LoadedDeal, misfit: Misfit) -> tuple[int, int]:
+def _where(misfit: Misfit) -> Where:
     if misfit.step is not None:
-        return loaded.doc.where(("booking", "plan", "steps", misfit.step))
+        return _at("booking", "plan", "steps", misfit.step)
     if misfit.take is not None:
-        return loaded.doc.where(("booking", "plan", "materials", misfit.take))
-    return loaded.doc.where(("booking", "plan"), prefer_key=True)
+        return _at("booking", "plan", "materials", misfit.take)
+    return ("booking", "plan"), True
 
 
 def _short(plan: Plan, misfit: Misfit) -> str:
@@ -129,7 +178,7 @@ def _short(plan: Plan, misfit: Misfit) -> str:
     return f" (short by {amount(round(misfit.short, 3), unit)})"
 
 
-def _holders(plan: Plan, misfit: Misfit, earlier: Sequence[BookingOutcome]) -> str:
+def _holders(plan: Plan, misfit: Misfit, earlier: Iterable[BookingOutcome]) -> str:
     """The earlier bookings holding the resource on the misfit's day (after a merge of two
     branches, the other booking of the pair)."""
     if misfit.resource is None or misfit.day is None:
