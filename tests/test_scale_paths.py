@@ -11,13 +11,11 @@ bound (``solve.Basis``).
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bench import scale
-from feasibility import forked
 from feasibility.engine import scheduler
 from feasibility.engine.check import check_deals
 from feasibility.engine.commitments import build_plan
@@ -30,8 +28,6 @@ from feasibility.engine.trial import PROBE_BUDGET, delivered, replan, with_extra
 from feasibility.engine.whatif import apply, targets, with_extra_capacity, with_receipt_moved
 from feasibility.models.capacity import CapacityFile
 from feasibility.models.deal import Deal
-from feasibility.validation import held_plans
-from feasibility.validation.report import validate_workspace
 
 AS_OF = scale.AS_OF
 BOOKINGS = 120
@@ -234,16 +230,3 @@ def test_probes_from_the_checked_deals_basis_deliver_as_probes_from_scratch(
             for budget in (PROBE_BUDGET, None):
                 got = delivered(more, deal, on_due, budget, basis)
                 assert got == delivered(more, deal, on_due, budget)
-
-
-def test_validate_by_forked_workers_reports_what_one_process_does(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """What is said of each booking, by workers of a few bookings each, is the same
-    report, problem for problem and position for position."""
-    w = scale.generate(tmp_path, BOOKINGS)
-    alone = validate_workspace(w.changed, [], AS_OF)
-    assert len({p.file for p in alone.problems}) >= 10
-    monkeypatch.setattr(held_plans, "SPAN", 7)
-    monkeypatch.setattr(forked, "default_jobs", lambda: 2)
-    assert validate_workspace(w.changed, [], AS_OF) == alone

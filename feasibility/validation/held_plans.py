@@ -1,18 +1,12 @@
 """`validate`'s word on bookings: plans that no longer fit (with what re-planning gives),
 bookings without a plan, booked lines that miss their due date, expired holds, and booked
-lines whose scope or load `check` would now call infeasible or at risk.
-
-The bookings are placed in booking order, one after the other; what is then said of each
-reads the finished plan only, so a large folder's is said by forked workers, each of a
-span of the bookings (``SPAN``), and the positions are looked up here, only for the
-problems reported.
-"""
+lines whose scope or load `check` would now call infeasible or at risk."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 
 from feasibility.engine.booked_scope import booked_reasons
@@ -20,20 +14,12 @@ from feasibility.engine.commitments import build_plan
 from feasibility.engine.held import Misfit
 from feasibility.engine.plan import BookingOutcome, Plan
 from feasibility.errors import Severity, Unplaced
+from feasibility.io.yamlio import Document
 from feasibility.wording import amount
 from feasibility.workspace import LoadedCapacity, LoadedDeal
 
 MISFITS_SHOWN = 3
 """Misfits named per booking; the rest are counted."""
-SPAN = 1000
-"""Bookings per piece of work of a forked worker; fewer bookings are all done here."""
-
-Where = tuple[tuple[str | int, ...], bool]
-"""Where a problem is in its booking file: the path of keys, and whether the key itself
-is meant rather than its value (``Document.where``'s ``prefer_key``)."""
-Found = tuple[Where, str, Severity]
-"""A problem of one booking: where, the message, the severity (plain data, which crosses
-from a worker)."""
 
 
 def booking_health(
@@ -42,41 +28,10 @@ def booking_health(
     """Every problem of the bookings on ``as_of`` (errors and warnings)."""
     by_id = {b.deal.id: b for b in bookings}
     plan = build_plan(capacity.model, [b.deal for b in bookings], as_of)
-    loaded = [by_id[o.deal.id] for o in plan.bookings]
-    spans = [range(k, min(k + SPAN, len(loaded))) for k in range(0, len(loaded), SPAN)]
     out: list[Unplaced] = []
-    for found in _said(plan, loaded, spans):
-        for n, items in found:
-            doc = loaded[n].doc
-            for (path, prefer_key), message, severity in items:
-                at = partial(doc.where, path, prefer_key=prefer_key)
-                out.append(Unplaced(doc.file, at, message, severity))
-    return out
-
-
-def _said(
-    plan: Plan, loaded: Sequence[LoadedDeal], spans: Sequence[range]
-) -> Iterator[list[tuple[int, list[Found]]]]:
-    """Per span, each of its bookings with problems and what they are (by forked workers
-    when there are several spans and this machine forks)."""
-    work = partial(_span_problems, plan, loaded)
-    if len(spans) <= 1:
-        yield from map(work, spans)
-        return
-    from feasibility.forked import can_fork, default_jobs, forked_map
-
-    yield from forked_map(work, spans, min(default_jobs(), len(spans)) if can_fork() else 1)
-
-
-def _span_problems(
-    plan: Plan, loaded: Sequence[LoadedDeal], span: range
-) -> list[tuple[int, list[Found]]]:
-    out: list[tuple[int, list[Found]]] = []
-    for n in span:
+    for n, outcome in enumerate(plan.bookings):
         earlier = partial(itertools.islice, plan.bookings, n)
-        found = list(_problems(plan, loaded[n], plan.bookings[n], earlier))
-        if found:
-            out.append((n, found))
+        out += _problems(plan, by_id[outcome.deal.id], outcome, earlier)
     return out
 
 
@@ -85,24 +40,25 @@ def _problems(
     loaded: LoadedDeal,
     outcome: BookingOutcome,
     earlier: Callable[[], Iterable[BookingOutcome]],
-) -> Iterator[Found]:
+) -> Iterator[Unplaced]:
     """``earlier``: the bookings before this one, asked for only to name a misfit's
     holders (a copy of them per booking would be quadratic in the bookings)."""
-    deal = loaded.deal
+    doc, deal = loaded.doc, loaded.deal
     owner = f" (owner: {deal.owner})" if deal.owner else ""
     hold = deal.booking.hold_until if deal.booking else None
     if hold is not None and hold < plan.as_of:
         msg = f"hold expired on {hold}; it no longer takes capacity: release or re-book it"
-        yield _at("booking", "hold_until"), msg + owner, "warning"
+        yield Unplaced(doc.file, _at(doc, "booking", "hold_until"), msg + owner, "warning")
     elif not outcome.counted:
         msg = f"every line was due before {plan.as_of}; it takes no capacity: release it"
-        yield _at("id"), msg + owner, "warning"
+        yield Unplaced(doc.file, _at(doc, "id"), msg + owner, "warning")
     if outcome.status == "planned":
         msg = (
             f"{deal.id} holds no plan, so it is planned anew on every check; run "
             f"`feasibility replan --write {deal.id}` to pin the plan it gets"
         )
-        yield (("booking",), True), msg, "warning"
+        at = partial(doc.where, ("booking",), prefer_key=True)
+        yield Unplaced(doc.file, at, msg, "warning")
     yield from _scope(plan, loaded, outcome, owner)
     broken = [b for b in outcome.lines if b.broken]
     if outcome.status == "replanned":
@@ -118,7 +74,7 @@ def _problems(
                 more = len(outcome.misfits) - MISFITS_SHOWN
                 extra = f" ({more} more misfits)" if more > 0 else ""
                 msg += f"{extra}; re-planning gives {gives} ({fix}){late}"
-            yield _where(misfit), msg, "error"
+            yield Unplaced(doc.file, partial(_where, loaded, misfit), msg)
         return
     forced = deal.booking.forced_reason if deal.booking else None
     for booked in broken:
@@ -132,13 +88,15 @@ def _problems(
             msg += f", as it was booked with --force ('{forced}')"
         msg += f"; talk to the deal owner{owner}"
         severity: Severity = "error" if forced is None else "warning"
-        yield _at("lines", booked.line, "due"), msg, severity
+        yield Unplaced(doc.file, _at(doc, "lines", booked.line, "due"), msg, severity)
 
 
-def _scope(plan: Plan, loaded: LoadedDeal, outcome: BookingOutcome, owner: str) -> Iterator[Found]:
+def _scope(
+    plan: Plan, loaded: LoadedDeal, outcome: BookingOutcome, owner: str
+) -> Iterator[Unplaced]:
     """An unavailable feature (an error), a feature under review or a resource loaded
     above target (warnings) of each booked line, at the feature or the line."""
-    deal = loaded.deal
+    doc, deal = loaded.doc, loaded.deal
     for booked in outcome.lines:
         n = booked.line
         for reason, k in booked_reasons(plan, outcome, booked):
@@ -150,20 +108,20 @@ def _scope(plan: Plan, loaded: LoadedDeal, outcome: BookingOutcome, owner: str) 
                 f"talk to the deal owner{owner}"
             )
             severity: Severity = "error" if infeasible else "warning"
-            yield _at(*at), msg, severity
+            yield Unplaced(doc.file, _at(doc, *at), msg, severity)
 
 
-def _at(*path: str | int) -> Where:
-    """The position of ``path``'s value."""
-    return path, False
+def _at(doc: Document, *path: str | int) -> Callable[[], tuple[int, int]]:
+    """The position of ``path`` in ``doc``, looked up when asked for."""
+    return partial(doc.where, path)
 
 
-def _where(misfit: Misfit) -> Where:
+def _where(loaded: LoadedDeal, misfit: Misfit) -> tuple[int, int]:
     if misfit.step is not None:
-        return _at("booking", "plan", "steps", misfit.step)
+        return loaded.doc.where(("booking", "plan", "steps", misfit.step))
     if misfit.take is not None:
-        return _at("booking", "plan", "materials", misfit.take)
-    return ("booking", "plan"), True
+        return loaded.doc.where(("booking", "plan", "materials", misfit.take))
+    return loaded.doc.where(("booking", "plan"), prefer_key=True)
 
 
 def _short(plan: Plan, misfit: Misfit) -> str:
