@@ -17,13 +17,31 @@ SCOPE_CODES = ("FEATURE_UNAVAILABLE", "NEEDS_REVIEW")
 """Reasons from what a booked line asks for that make it infeasible or at risk."""
 
 
+Load = dict[str, dict[int, float]]
+"""Per resource, per day index: an amount a booking's plan holds, negated (given back)."""
+
+
+def own_load(plan: Plan, outcome: BookingOutcome) -> Load:
+    """Everything ``outcome``'s plan holds, negated, its steps in plan order."""
+    tl = plan.timeline
+    own: Load = {}
+    for s in outcome.plan.steps if outcome.plan else []:
+        for day, amounts in s.days.items():
+            i = tl.index(day)
+            for r, a in amounts.items():
+                days = own.setdefault(r, {})
+                days[i] = days.get(i, 0.0) - a
+    return own
+
+
 def booked_reasons(
-    plan: Plan, outcome: BookingOutcome, booked: BookedLine
+    plan: Plan, outcome: BookingOutcome, booked: BookedLine, own: Load | None = None
 ) -> list[tuple[Reason, int | None]]:
     """FEATURE_UNAVAILABLE and NEEDS_REVIEW of the booked line (with the feature's index in
     the line), then HIGH_UTILIZATION of each resource its plan holds (index None), over the
     days from its first step (or the check date) to its delivery, counting everything but
-    this booking as other work."""
+    this booking as other work. ``own``: ``own_load(plan, outcome)``, when the caller asks
+    of several lines of the booking."""
     n = booked.line
     line = outcome.deal.lines[n]
     out: list[tuple[Reason, int | None]] = [
@@ -40,17 +58,13 @@ def booked_reasons(
     hi = min(tl.index(booked.delivered), tl.ndays - 1)
     used = sorted({r for s in steps for amounts in s.days.values() for r in amounts})
     used = [r for r in used if r in plan.resources]
-    own: dict[str, dict[int, float]] = {r: {} for r in used}  # given back: negative
-    for s in outcome.plan.steps if outcome.plan else []:
-        for day, amounts in s.days.items():
-            i = tl.index(day)
-            if lo <= i <= hi:
-                for r, a in amounts.items():
-                    if r in own:
-                        own[r][i] = own[r].get(i, 0.0) - a
+    if own is None:
+        own = own_load(plan, outcome)
     target = plan.model.policy.target_utilization
     for r in used:
-        share = window_utilization(plan, plan.state, r, lo, hi, own[r])
+        # The days of the window, in the order they were first held (the sums as before).
+        given = {i: a for i, a in own.get(r, {}).items() if lo <= i <= hi}
+        share = window_utilization(plan, plan.state, r, lo, hi, given)
         if share > target + 1e-9:
             out.append((utilization_reason(plan, n, r, share, lo, hi), None))
     return out

@@ -9,7 +9,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 
-from feasibility.engine.booked_scope import booked_reasons
+from feasibility.engine.booked_scope import booked_reasons, own_load
 from feasibility.engine.commitments import build_plan
 from feasibility.engine.held import Misfit
 from feasibility.engine.plan import BookingOutcome, Plan
@@ -97,9 +97,10 @@ def _scope(
     """An unavailable feature (an error), a feature under review or a resource loaded
     above target (warnings) of each booked line, at the feature or the line."""
     doc, deal = loaded.doc, loaded.deal
+    own = own_load(plan, outcome)
     for booked in outcome.lines:
         n = booked.line
-        for reason, k in booked_reasons(plan, outcome, booked):
+        for reason, k in booked_reasons(plan, outcome, booked, own):
             at = ("lines", n) if k is None else ("lines", n, "features", k)
             infeasible = reason.code == "FEATURE_UNAVAILABLE"
             verdict = "infeasible" if infeasible else "at risk"
