@@ -61,10 +61,8 @@ def booked_reasons(
     if own is None:
         own = own_load(plan, outcome)
     target = plan.model.policy.target_utilization
-    for r in used:
-        # The days of the window, in the order they were first held (the sums as before).
-        given = {i: a for i, a in own.get(r, {}).items() if lo <= i <= hi}
-        share = window_utilization(plan, plan.state, r, lo, hi, given)
+    for r in used:  # window_utilization counts the days of own[r] within lo..hi only
+        share = window_utilization(plan, plan.state, r, lo, hi, own.get(r))
         if share > target + 1e-9:
             out.append((utilization_reason(plan, n, r, share, lo, hi), None))
     return out

@@ -105,6 +105,12 @@ def cannot_meet(
     return False
 
 
+def never_delivered(c: Compiled, free: dict[str, list[float]], release: int, line: int) -> bool:
+    """True when no schedule delivers ``line`` within the horizon at all (``cannot_meet``
+    at the grid's last day): every schedule leaves it out."""
+    return cannot_meet(c, free, release, line, c.ndays - 1)
+
+
 def _windows(
     c: Compiled,
     order: list[int],

@@ -31,7 +31,7 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from feasibility.engine.bound import cannot_meet
+from feasibility.engine.bound import cannot_meet, never_delivered
 from feasibility.engine.improve import justify, reverse
 from feasibility.engine.scheduler import (
     Compiled,
@@ -389,8 +389,7 @@ class _Run:
 
     def _undeliverable(self, ln: int) -> bool:
         if ln not in self._never:
-            last = self.c.ndays - 1
-            self._never[ln] = cannot_meet(self.c, self.ev.base, self.release[ln], ln, last)
+            self._never[ln] = never_delivered(self.c, self.ev.base, self.release[ln], ln)
         return self._never[ln]
 
     def improve(self, cand: Candidate) -> Candidate:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from feasibility.engine.bound import cannot_meet, energy_bound
+from feasibility.engine.bound import cannot_meet, energy_bound, never_delivered
 from feasibility.engine.plan import Plan, Prepared
 from feasibility.engine.scheduler import Compiled, Outcome, compile_job, hopeless_lines, place_job
 from feasibility.engine.search import index_order, objective, search, used_materials, used_resources
@@ -78,17 +78,15 @@ class Basis:
 
     def never(self, free: dict[str, list[float]], j: int) -> bool:
         """True when expanded line ``j`` is proven not deliverable within the horizon on
-        ``free`` (``scheduler.hopeless_lines``, or ``bound.cannot_meet`` at the horizon's
-        end). The answer depends on the free capacity of the line's own resources alone,
-        so it is kept for the probes that change only other resources'."""
+        ``free`` (``scheduler.hopeless_lines``, or ``bound.never_delivered``). The answer
+        depends on the free capacity of the line's own resources alone, so it is kept for
+        the probes that change only other resources'."""
         c, release = self.compiled, self.prepared.release
         rows = [free[r] for t in c.job.line_tasks[j] for r, _ in c.uses[t]]
         known = self._never.get(j)
         if known is not None and known[0] == rows:
             return known[1]
-        answer = j in hopeless_lines(c, free, release) or cannot_meet(
-            c, free, release[j], j, c.ndays - 1
-        )
+        answer = j in hopeless_lines(c, free, release) or never_delivered(c, free, release[j], j)
         self._never[j] = ([list(row) for row in rows], answer)
         return answer
 

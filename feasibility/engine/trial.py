@@ -130,7 +130,6 @@ def delivered(
     # A single line settles on its target alone; several need the lines any schedule can
     # deliver, all on time (whether a line cannot be delivered is asked only of the lines
     # a candidate leaves out).
-    due = dict(enumerate(prepared.due))
 
     def settled(days: list[int | None]) -> bool:
         if not _meets(days, by_job):
@@ -139,7 +138,9 @@ def delivered(
             return True
         if not on_due:
             return False
-        missed = [j for j, d in due.items() if days[j] is None or not _meets(days, {j: d})]
+        missed = [
+            j for j, d in enumerate(prepared.due) if days[j] is None or not _meets(days, {j: d})
+        ]
         return all(days[j] is None and basis.never(plan.state.free, j) for j in missed)
 
     out = schedule_deal(plan, prepared, budget, enough=settled, basis=basis).out

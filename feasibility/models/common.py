@@ -75,12 +75,10 @@ def _iso_date(value: Any) -> Any:
     """The day of YYYY-MM-DD text (a date passes): pydantic alone would read 0 or '86400'
     as a Unix time and accept a date-time at midnight. Parsed here, so that a strict
     validation (a YAML file's: a date is text there) takes it."""
-    if type(value) is str:  # first: a plan names hundreds of thousands of days
+    if isinstance(value, str):  # first: a plan names hundreds of thousands of days
         return _text_date(value)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    if isinstance(value, str):
-        return _text_date(value)
     if isinstance(value, dict | list) or value is None:
         raise PydanticCustomError("date_type", "expected a date")
     raise PydanticCustomError("date_format", "expected YYYY-MM-DD")

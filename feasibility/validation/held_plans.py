@@ -5,8 +5,7 @@ lines whose scope or load `check` would now call infeasible or at risk."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 
 from feasibility.engine.booked_scope import booked_reasons, own_load
@@ -30,19 +29,14 @@ def booking_health(
     plan = build_plan(capacity.model, [b.deal for b in bookings], as_of)
     out: list[Unplaced] = []
     for n, outcome in enumerate(plan.bookings):
-        earlier = partial(itertools.islice, plan.bookings, n)
-        out += _problems(plan, by_id[outcome.deal.id], outcome, earlier)
+        out += _problems(plan, by_id[outcome.deal.id], n)
     return out
 
 
-def _problems(
-    plan: Plan,
-    loaded: LoadedDeal,
-    outcome: BookingOutcome,
-    earlier: Callable[[], Iterable[BookingOutcome]],
-) -> Iterator[Unplaced]:
-    """``earlier``: the bookings before this one, asked for only to name a misfit's
-    holders (a copy of them per booking would be quadratic in the bookings)."""
+def _problems(plan: Plan, loaded: LoadedDeal, n: int) -> Iterator[Unplaced]:
+    """The problems of ``plan``'s booking ``n``; the bookings before it are copied only to
+    name a misfit's holders (a copy per booking would be quadratic in the bookings)."""
+    outcome = plan.bookings[n]
     doc, deal = loaded.doc, loaded.deal
     owner = f" (owner: {deal.owner})" if deal.owner else ""
     hold = deal.booking.hold_until if deal.booking else None
@@ -69,7 +63,7 @@ def _problems(
         fix = f"`feasibility replan --write {deal.id}` records it"
         for k, misfit in enumerate(outcome.misfits[:MISFITS_SHOWN]):
             msg = f"{deal.id}'s plan no longer fits: {misfit.message}{_short(plan, misfit)}"
-            msg += _holders(plan, misfit, earlier())
+            msg += _holders(plan, misfit, plan.bookings[:n])
             if k == 0:
                 more = len(outcome.misfits) - MISFITS_SHOWN
                 extra = f" ({more} more misfits)" if more > 0 else ""
@@ -137,7 +131,7 @@ def _short(plan: Plan, misfit: Misfit) -> str:
     return f" (short by {amount(round(misfit.short, 3), unit)})"
 
 
-def _holders(plan: Plan, misfit: Misfit, earlier: Iterable[BookingOutcome]) -> str:
+def _holders(plan: Plan, misfit: Misfit, earlier: Sequence[BookingOutcome]) -> str:
     """The earlier bookings holding the resource on the misfit's day (after a merge of two
     branches, the other booking of the pair)."""
     if misfit.resource is None or misfit.day is None:
