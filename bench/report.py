@@ -13,7 +13,7 @@ from pathlib import Path
 from bench.pipeline import BLOCKS, PipelineRun
 from bench.pipeline import TARGET as PIPELINE_TARGET
 from bench.scale import Measured, Row
-from bench.startup import IMPORTS, Startup
+from bench.startup import IMPORTS, REFERENCE, Startup
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -244,11 +244,15 @@ def startup_section(s: Startup, command: str) -> list[str]:
         f"Fresh processes, interleaved, {s.rounds} rounds; medians. The commands run from the",
         "project folder, so they read the embedded `capacity.yaml` and its bookings; the",
         "package's bytecode is compiled first (as `pip install` leaves it) and one untimed run",
-        "of each command fills the user's caches (held load, public holidays).",
+        "of each command fills the user's caches (held load, public holidays). The reference",
+        "row is a typer app with `check`'s options and an empty body: what the CLI framework",
+        "alone costs such a command (typer coerces each option through pydantic).",
         "",
         "| command | median | ratio to the imports | target | |",
         "| --- | ---: | ---: | ---: | --- |",
         f'| `python -c "{IMPORTS}"` | {_ms(s.imports)} | 1.00 | | |',
+        f"| {REFERENCE} (`bench/typer_floor.py`) | {_ms(s.reference)}"
+        f" | {s.reference / s.imports:.2f} | reference | |",
     ]
     for timed, seconds in s.commands.items():
         ratio, target = s.ratio(timed), s.target(timed)

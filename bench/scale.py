@@ -193,9 +193,14 @@ PLANNING_SCHEDULES = 1
 alone, to keep generation fast); a held plan is taken as it is, whatever search made it."""
 
 
+FORCED_REASON = "customer accepted a later date"
+"""The reason recorded on a generated booking whose plan misses a due date."""
+
+
 def planned_bookings(data: dict[str, Any], bookings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``bookings`` (as ``booking_data`` gives them) with ``booking.plan`` set to the plan the
-    engine gives each on the check date, as ``book`` writes it; a booking that does not count
+    engine gives each on the check date, as ``book`` writes it (with a ``forced_reason`` when
+    the plan misses a due date, as ``book --force`` records it); a booking that does not count
     on the check date (expired or done) is left without a plan."""
     model = CapacityFile.model_validate(data)
     policy = model.policy.model_copy(update={"search_schedules": PLANNING_SCHEDULES})
@@ -206,7 +211,10 @@ def planned_bookings(data: dict[str, Any], bookings: list[dict[str, Any]]) -> li
     for b in bookings:
         outcome = outcomes[b["id"]]
         if outcome.counted and outcome.plan is not None:
-            b = {**b, "booking": {**b["booking"], "plan": plan_data(outcome.plan)}}
+            booking = {**b["booking"], "plan": plan_data(outcome.plan)}
+            if any(line.broken for line in outcome.lines):
+                booking["forced_reason"] = FORCED_REASON
+            b = {**b, "booking": booking}
         out.append(b)
     return out
 

@@ -29,6 +29,10 @@ EXAMPLES = ("on-time.yaml", "at-risk.yaml")
 
 IMPORTS = "import typer, pydantic, yaml, rich"
 
+REFERENCE = "typer app with check's options, empty body"
+"""The label of ``bench/typer_floor.py``'s run: what parsing `check`'s options costs in typer
+alone (timed as a reference, with no target)."""
+
 TARGETS = {"check": 2.0, "validate": 2.0, "--help": 1.3, "--version": 1.3}
 """Each command's median, at most this many times the imports' (by its first word)."""
 
@@ -41,6 +45,8 @@ class Startup:
     imports: float
     commands: dict[str, float]
     """Shell command -> its median seconds."""
+    reference: float
+    """``bench/typer_floor.py check`` of an example: typer's own start-up for `check`."""
 
     def ratio(self, command: str) -> float:
         """The command's time over the imports' time."""
@@ -60,9 +66,11 @@ def commands() -> list[list[str]]:
 
 
 def run(rounds: int) -> Startup:
-    """Time the import and each command ``rounds`` times, interleaved."""
+    """Time the import, the typer reference and each command ``rounds`` times, interleaved."""
     imports = [sys.executable, "-c", IMPORTS]
+    typer_app = [sys.executable, str(Path(__file__).with_name("typer_floor.py")), "check"]
     timed = {"feasibility " + " ".join(a[1:]): a for a in commands()}
+    timed[REFERENCE] = [*typer_app, f"examples/{EXAMPLES[0]}", "--as-of", AS_OF]
     times: dict[str, list[float]] = {name: [] for name in timed}
     base: list[float] = []
     with tempfile.TemporaryDirectory(prefix="feasibility-startup-") as tmp:
@@ -74,8 +82,6 @@ def run(rounds: int) -> Startup:
             base.append(measure(imports, ROOT, cache=cache).seconds)
             for name, args in timed.items():
                 times[name].append(measure(args, ROOT, cache=cache).seconds)
-    return Startup(
-        rounds,
-        statistics.median(base),
-        {n: statistics.median(t) for n, t in times.items()},
-    )
+    medians = {n: statistics.median(t) for n, t in times.items()}
+    reference = medians.pop(REFERENCE)
+    return Startup(rounds, statistics.median(base), medians, reference)
