@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from feasibility.engine.commitments import build_plan
 from feasibility.engine.confidence import confidences, confident_line, uncertain
-from feasibility.engine.diagnose import DaysOffTrial, without_days_off_plan
+from feasibility.engine.diagnose import DaysOffTrial
 from feasibility.engine.offers import counter_offers
 from feasibility.engine.plan import Plan, Prepared, other_bookings, prepare
 from feasibility.engine.reasons import scope_reasons, timed_line
@@ -58,9 +58,7 @@ def check_deal(plan: Plan, deal: Deal) -> DealResult:
     """Verdict, score, per-line dates, reasons and schedule of one deal (no offers)."""
     prepared = prepare(plan, deal)
     found = schedule_deal(plan, prepared)
-    days_off = (
-        DaysOffTrial(plan, deal, without_days_off_plan(plan)) if _has_days_off(plan.model) else None
-    )
+    days_off = DaysOffTrial(plan, deal) if _has_days_off(plan.model) else None
     out = found.out
     sampled, p_on_time = (
         confidences(plan, prepared, found) if uncertain(plan.model) else (None, None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TypeVar
 
 from feasibility.engine.calendar import WorkCalendar
@@ -226,9 +227,13 @@ class DaysOffTrial:
 
     plan: Plan
     deal: Deal
-    relaxed: Plan
-    """``plan`` with no holidays or closures (``without_days_off_plan``)."""
     _runs: dict[frozenset[int] | None, list[int | None]] = field(default_factory=dict)
+
+    @cached_property
+    def relaxed(self) -> Plan:
+        """``plan`` with no holidays or closures (``without_days_off_plan``), built on the
+        first run that needs it."""
+        return without_days_off_plan(self.plan)
 
     def dates(self, days: frozenset[int] | None = None) -> list[int | None]:
         """Each expanded line's day with ``days`` worked (None: every day off)."""

@@ -176,8 +176,7 @@ def _calendar_reasons(
     when working it alone makes the line earlier; when none does alone but working every
     day off does, all of them together."""
     delivered = out.delivered[j]
-    without = trial.dates()[j]
-    if without is None or delivered is None or without >= delivered:
+    if delivered is None:
         return []
     tl = plan.timeline
     named: dict[str, list[int]] = {}
@@ -191,6 +190,9 @@ def _calendar_reasons(
             if tl.index(day) not in named.setdefault(name, []):
                 named[name].append(tl.index(day))
     if not named:
+        return []
+    without = trial.dates()[j]
+    if without is None or without >= delivered:
         return []
     helping = {
         name: days
